@@ -1,0 +1,10 @@
+// Package ad is likelab's small reverse-mode automatic differentiation: dense
+// row-major float64 matrices (rows are samples of a batch) and a tape that
+// records operations in creation order, so the backward pass is a reverse walk.
+//
+// A Tape is reused from step to step: Reset rewinds it, and the next step's
+// operations get the same Node structs with the same buffers back, so a
+// training step whose graph has the same shapes allocates nothing once warm.
+// Ops are plain data (an op code, inputs and a few parameters), not closures,
+// for the same reason.
+package ad
