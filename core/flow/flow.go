@@ -77,3 +77,19 @@ func (f *Flow) TraceInverse(t *ad.Tape, z *ad.Node) []*ad.Node {
 	}
 	return out
 }
+
+// EvalLogProb writes log p(x) for the rows of x (n×Dim, row-major) into dst
+// without recording gradients, in batches of at most chunk rows, reusing t.
+func (f *Flow) EvalLogProb(t *ad.Tape, x, dst []float64, chunk int) {
+	d := f.Dim()
+	n := len(x) / d
+	saved := t.NoGrad
+	t.NoGrad = true
+	defer func() { t.NoGrad = saved }()
+	for i := 0; i < n; i += chunk {
+		m := min(chunk, n-i)
+		t.Reset()
+		lp := f.LogProb(t, t.Const(m, d, x[i*d:(i+m)*d]))
+		copy(dst[i:i+m], lp.Val)
+	}
+}
