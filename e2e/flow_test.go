@@ -1,0 +1,270 @@
+package e2e
+
+import (
+	"math"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// The talk's page: / trains an 8-layer RealNVP on double-gaussian.
+
+func TestFlowSceneTrains(t *testing.T) {
+	findChromium(t)
+	base := startServer(t, buildSite(t))
+	b := newBrowser(t, base)
+	b.navigate(t, "")
+	checkFlowScene(t, b, "flow")
+}
+
+func TestFramePacing(t *testing.T) {
+	findChromium(t)
+	base := startServer(t, buildSite(t))
+	b := newBrowser(t, base, longTaskScript)
+	b.navigate(t, "")
+	checkFramePacing(t, b)
+}
+
+// moonsHash is the scene the test switches to: another target, a smaller model.
+const moonsHash = "scene=flow&data=moons&layers=4&hidden=32&seed=3"
+
+// checkFlowScene drives an open flow page through the scenario a lecturer would: it
+// trains, it follows a new hash, it survives a bad one. TestHarnessSelfCheck runs
+// the same function against a fake page, so the scenario itself is tested.
+func checkFlowScene(t *testing.T, b *browser, name string) {
+	t.Helper()
+	ctx := b.ctx
+
+	// 1. Training starts and makes progress: ≥ 200 more steps and a lower loss.
+	first, err := poll(ctx, 60*time.Second, "the first training step", func(s Status) bool { return s.Step > 0 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("first status: %+v", first)
+	if first.Error != "" {
+		t.Errorf("status error on the default page: %q", first.Error)
+	}
+	trained, err := poll(ctx, 45*time.Second, "200 more steps and a lower loss", func(s Status) bool {
+		return s.Step >= first.Step+200 && isFinite(s.Loss) && s.Loss < first.Loss
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("after training: %+v", trained)
+	if trained.Error != "" {
+		t.Errorf("status error while training: %q", trained.Error)
+	}
+	checkCanvas(t, ctx, name+"-1-default")
+
+	// 2. A new hash restarts the scene, which trains again.
+	before, err := status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eval[chromedp.Void](ctx, `window.likelab.configure(`+jsString(moonsHash)+`)`); err != nil {
+		t.Fatalf("configure(%q): %v", moonsHash, err)
+	}
+	restarted, err := poll(ctx, 20*time.Second, "the step count to restart after configure", func(s Status) bool {
+		return s.Step < before.Step
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	moons, err := poll(ctx, 45*time.Second, "100 steps of the reconfigured scene", func(s Status) bool {
+		return s.Step >= restarted.Step+100
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("after configure(%q): %+v", moonsHash, moons)
+	if moons.Error != "" {
+		t.Errorf("status error after a valid configure: %q", moons.Error)
+	}
+	if moons.Scene != "flow" {
+		t.Errorf("scene %q after configure(%q), want flow", moons.Scene, moonsHash)
+	}
+	if h, err := eval[string](ctx, `location.hash`); err == nil {
+		t.Logf("location.hash: %s", h)
+	}
+	checkCanvas(t, ctx, name+"-2-moons")
+
+	// 3. A bad hash shows a message and the page keeps working.
+	threw, err := eval[string](ctx, `(() => {
+		try { window.likelab.configure("layers=banana"); return ""; }
+		catch (e) { return String(e); }
+	})()`)
+	if err != nil {
+		t.Fatalf(`configure("layers=banana"): %v`, err)
+	}
+	if threw != "" {
+		t.Logf(`configure("layers=banana") threw: %s`, threw)
+	}
+	var msg message
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		msg, err = eval[message](ctx, messageJS)
+		if (err == nil && msg.Text != "" && msg.Visible) || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(pollInterval)
+	}
+	if err != nil {
+		t.Fatalf("reading #message: %v", err)
+	}
+	if !msg.Found {
+		t.Fatalf("the page has no #message element")
+	}
+	if msg.Text == "" || !msg.Visible {
+		t.Errorf(`after configure("layers=banana"): #message text %q, visible %v; want a visible message`, msg.Text, msg.Visible)
+	}
+	t.Logf("message: %q", msg.Text)
+	after, err := status(ctx)
+	if err != nil {
+		t.Fatalf("status() after a bad hash: %v", err)
+	}
+	if after.Error == "" && msg.Text == "" {
+		t.Errorf("a bad hash left neither status().error nor #message set")
+	}
+	if err := waitSteps(t, b, 30*time.Second, 100); err != nil {
+		t.Errorf("after a bad hash: %v", err)
+	}
+	checkCanvas(t, ctx, name+"-3-bad-setting")
+}
+
+// message is what messageJS reads of #message.
+type message struct {
+	Found   bool   `json:"found"`
+	Text    string `json:"text"`
+	Visible bool   `json:"visible"`
+}
+
+const messageJS = `(() => {
+	const m = document.querySelector("#message");
+	if (!m) return { found: false, text: "", visible: false };
+	const r = m.getBoundingClientRect(), st = getComputedStyle(m);
+	return {
+		found: true,
+		text: m.textContent.trim(),
+		visible: r.width > 0 && r.height > 0 && st.visibility !== "hidden" && st.display !== "none",
+	};
+})()`
+
+// waitSteps waits until the page has trained n more steps, counting across a restart
+// of the step counter (a reconfigured scene starts again from 0).
+func waitSteps(t *testing.T, b *browser, timeout time.Duration, n int) error {
+	t.Helper()
+	last, progress := -1, 0
+	_, err := poll(b.ctx, timeout, "training to go on", func(s Status) bool {
+		switch {
+		case last < 0:
+		case s.Step >= last:
+			progress += s.Step - last
+		default: // restarted
+			progress += s.Step
+		}
+		last = s.Step
+		return progress >= n
+	})
+	return err
+}
+
+// checkFramePacing measures how training affects the page's frames: it counts
+// animation frames over 3 s while training and 3 s paused, and reads the main-thread
+// long tasks. The design goal is no task over 50 ms and training fps ≥ 0.9 × paused;
+// the test asserts looser bounds (200 ms, 0.6) because headless Chromium renders
+// WebGL2 in software on a 2-core machine, and only logs the numbers.
+func checkFramePacing(t *testing.T, b *browser) {
+	t.Helper()
+	const (
+		// startup is excluded from the long-task check: compiling the wasm and Go's
+		// package init block the main thread ~0.5 s by design (NOTES-browser.md).
+		startup     = 5000.0 // ms since navigation
+		maxLongTask = 200.0  // ms
+		minFPSRatio = 0.6
+		window      = 3 * time.Second
+	)
+	ctx := b.ctx
+	if _, err := poll(ctx, 60*time.Second, "the first training step", func(s Status) bool { return s.Step > 0 }); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		now, err := eval[float64](ctx, `performance.now()`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if now >= startup {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("performance.now() stuck at %.0f ms", now)
+		}
+		time.Sleep(time.Duration(startup-now) * time.Millisecond)
+	}
+
+	s0, err := status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	training, err := frameRate(ctx, window)
+	if err != nil {
+		t.Fatalf("counting frames while training: %v", err)
+	}
+	s1, err := status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	if _, err := eval[chromedp.Void](ctx, `window.likelab.pause()`); err != nil {
+		t.Fatalf("pause(): %v", err)
+	}
+	time.Sleep(300 * time.Millisecond) // let a step in flight finish
+	p0, err := status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	paused, err := frameRate(ctx, window)
+	if err != nil {
+		t.Fatalf("counting frames while paused: %v", err)
+	}
+	p1, err := status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eval[chromedp.Void](ctx, `window.likelab.play && window.likelab.play()`); err != nil {
+		t.Errorf("play(): %v", err)
+	}
+
+	tasks, err := longTasks(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var worst, worstAt float64
+	late := 0
+	for _, lt := range tasks {
+		if lt.Start < startup {
+			continue
+		}
+		late++
+		if lt.Duration > worst {
+			worst, worstAt = lt.Duration, lt.Start
+		}
+	}
+	t.Logf("frames: %.1f fps training (%d steps in %v), %.1f fps paused (%d steps while paused); ratio %.2f (goal ≥ 0.9)",
+		training, s1.Step-s0.Step, window, paused, p1.Step-p0.Step, training/paused)
+	t.Logf("status: %.0f steps/s, %.1f fps (as the page reports them)", s1.StepsPerSec, s1.FPS)
+	t.Logf("long tasks after %.0f ms: %d, longest %.0f ms at %.0f ms (goal ≤ 50 ms); %d in all",
+		startup, late, worst, worstAt, len(tasks))
+	if paused < 1 {
+		t.Errorf("only %.2f fps while paused: the page is not drawing", paused)
+	}
+	if worst > maxLongTask {
+		t.Errorf("a main-thread task took %.0f ms at %.0f ms, want ≤ %.0f ms after startup", worst, worstAt, maxLongTask)
+	}
+	if training < minFPSRatio*paused {
+		t.Errorf("%.1f fps while training vs %.1f paused: ratio %.2f, want ≥ %.1f", training, paused, training/paused, minFPSRatio)
+	}
+}
+
+func isFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
