@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -363,17 +364,33 @@ func (b *browser) take() (foreign, problems []string) {
 func (b *browser) check(t *testing.T) {
 	t.Helper()
 	b.mu.Lock()
-	defer b.mu.Unlock()
 	for _, u := range b.foreign {
 		t.Errorf("the page reached beyond the test server: %s", u)
 	}
 	for _, p := range b.problems {
 		t.Errorf("page error: %s", p)
 	}
-	if t.Failed() {
-		const tail = 40 // enough to see a Go panic's trace and what led to it
-		lines := b.console[max(0, len(b.console)-tail):]
-		t.Logf("last %d console messages (%d requests in all):\n%s", len(lines), b.requests, strings.Join(lines, "\n"))
+	const tail = 40 // enough to see a Go panic's trace and what led to it
+	lines := slices.Clone(b.console[max(0, len(b.console)-tail):])
+	requests := b.requests
+	b.mu.Unlock()
+	if !t.Failed() {
+		return
+	}
+	t.Logf("last %d console messages (%d requests in all):\n%s", len(lines), requests, strings.Join(lines, "\n"))
+	// What the page looked like when the test gave up.
+	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+	defer cancel()
+	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Logf("no screenshot of the failure: %v", err)
+		return
+	}
+	path := filepath.Join(screenshotDir(), strings.ReplaceAll(t.Name(), "/", "-")+"-failed.png")
+	if err := os.MkdirAll(screenshotDir(), 0o755); err == nil {
+		if err := os.WriteFile(path, buf, 0o644); err == nil {
+			t.Logf("screenshot: %s", path)
+		}
 	}
 }
 
