@@ -170,17 +170,6 @@ func gridEntropy(tg Exact) (mass, h float64) {
 	return mass * dx * dy, h * dx * dy
 }
 
-func TestExactTargetsIntegrateToOne(t *testing.T) {
-	t.Parallel()
-	for i, name := range builtin {
-		tg := lookup(t, name).(Exact)
-		mass, _ := gridEntropy(tg)
-		if math.Abs(mass-1) > integralTol {
-			t.Errorf("test %d: %s: ∫p = %v want 1 ± %v", i, name, mass, integralTol)
-		}
-	}
-}
-
 // entropyAllowance is added to the Monte Carlo tolerance for the grid's own
 // error: the grid misses ≤ 3e-5 of the mass and −p log p of it, so 2e-3
 // nats is generous. A sampler whose noise is 10% off the density's changes
@@ -191,15 +180,19 @@ const entropyAllowance = 2e-3
 // from the grid value (a 1-in-10⁶ event for a correct target).
 const entropySigmas = 5
 
-// TestEntropyMatchesGrid compares the Monte Carlo entropy, which averages the
-// density over the sampler's points, with the grid integral −∫p log p, which
-// never calls the sampler. They agree only if sampler and density describe
-// the same distribution, so this is the sharpest check of each pair.
-func TestEntropyMatchesGrid(t *testing.T) {
+// TestDensityOnGrid checks that each density integrates to 1 over Bounds,
+// and compares the Monte Carlo entropy, which averages the density over the
+// sampler's points, with the grid integral −∫p log p, which never calls the
+// sampler. They agree only if sampler and density describe the same
+// distribution, so this is the sharpest check of each pair.
+func TestDensityOnGrid(t *testing.T) {
 	t.Parallel()
 	for i, name := range builtin {
 		tg := lookup(t, name).(Exact)
-		_, want := gridEntropy(tg)
+		mass, want := gridEntropy(tg)
+		if math.Abs(mass-1) > integralTol {
+			t.Errorf("test %d: %s: ∫p = %v want 1 ± %v", i, name, mass, integralTol)
+		}
 		h, se := Entropy(tg, rand.New(rand.NewPCG(uint64(i), 4)))
 		t.Logf("%s: Monte Carlo entropy %.4f ± %.4f, grid %.4f", name, h, se, want)
 		if math.Abs(h-want) > entropySigmas*se+entropyAllowance {
