@@ -4,6 +4,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -108,5 +109,46 @@ func TestHeatmapSubImage(t *testing.T) {
 	}
 	if !panics(func() { Heatmap(img, Grid{W: 2, H: 2, V: make([]float64, 3)}, Greys, 0, 1) }) {
 		t.Error("bad grid: no panic")
+	}
+}
+
+// TestHeatmapMatchesDefinition compares Heatmap with bilinear interpolation
+// written out from its definition, on grids and images of awkward sizes
+// (non-integer ratios, images smaller than the grid, one-cell axes). The
+// fast path accumulates the interpolated value by additions, so it may
+// land one table entry away from the direct formula, no more.
+func TestHeatmapMatchesDefinition(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(5, 5))
+	for k, size := range [][4]int{{64, 64, 512, 512}, {7, 5, 33, 19}, {10, 10, 6, 4}, {1, 9, 5, 40}, {13, 1, 100, 3}} {
+		gw, gh, iw, ih := size[0], size[1], size[2], size[3]
+		g := NewGrid(gw, gh, 0, 1, 0, 1)
+		for i := range g.V {
+			g.V[i] = rng.Float64()*3 - 1 // partly outside [0, 1]: clamped
+		}
+		img := image.NewRGBA(image.Rect(0, 0, iw, ih))
+		Heatmap(img, g, Viridis, 0, 1)
+		cell := func(i, j int) float64 {
+			i, j = min(max(i, 0), gw-1), min(max(j, 0), gh-1)
+			return 255 * min(1, max(0, g.At(i, j)))
+		}
+		for py := 0; py < ih; py++ {
+			v := (float64(py)+0.5)*float64(gh)/float64(ih) - 0.5
+			v = min(float64(gh-1), max(0, v))
+			j := int(math.Floor(v))
+			fy := v - float64(j)
+			for px := 0; px < iw; px++ {
+				u := (float64(px)+0.5)*float64(gw)/float64(iw) - 0.5
+				u = min(float64(gw-1), max(0, u))
+				i := int(math.Floor(u))
+				fx := u - float64(i)
+				want := (1-fy)*((1-fx)*cell(i, j)+fx*cell(i+1, j)) + fy*((1-fx)*cell(i, j+1)+fx*cell(i+1, j+1))
+				got := img.RGBAAt(px, py)
+				lo, hi := Viridis.lut[max(0, int(want+0.5)-1)], Viridis.lut[min(255, int(want+0.5)+1)]
+				if got != Viridis.lut[int(want+0.5)] && got != lo && got != hi {
+					t.Fatalf("test %d: pixel (%d, %d): got %v want entry %.2f (%v)", k, px, py, got, want, Viridis.lut[int(want+0.5)])
+				}
+			}
+		}
 	}
 }
