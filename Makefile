@@ -17,17 +17,20 @@ WASM_EXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 
 all: site cli
 
-# The browser site: the app, Go's JS glue from the same toolchain (it must match the
+# The browser site: the app, its training worker (a second Go instance, see wasm/worker),
+# Go's JS glue from the same toolchain (it must match the
 # compiler that built the wasm), the page, and a gzip -9 copy that serve.go sends
 # instead of compressing on the fly. The .gz is written to a temporary name and
 # renamed so a running server never sees half of it.
 site:
 	mkdir -p $(SITE)
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o $(SITE)/likelab.wasm ./wasm
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o $(SITE)/likelab-worker.wasm ./wasm/worker
 	cp $(GOROOT)/lib/wasm/wasm_exec.js $(SITE)/wasm_exec.js
 	cp index.html $(SITE)/index.html
-	gzip -9 -n -c $(SITE)/likelab.wasm > $(SITE)/likelab.wasm.gz.tmp
-	mv $(SITE)/likelab.wasm.gz.tmp $(SITE)/likelab.wasm.gz
+	cp wasm/worker.js $(SITE)/worker.js
+	for f in likelab likelab-worker; do \
+		gzip -9 -n -c $(SITE)/$$f.wasm > $(SITE)/$$f.wasm.gz.tmp && mv $(SITE)/$$f.wasm.gz.tmp $(SITE)/$$f.wasm.gz; done
 
 serve: site
 	$(GO) run serve.go -addr $(ADDR) -dir $(SITE)

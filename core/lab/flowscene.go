@@ -1,0 +1,367 @@
+package lab
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"likelab/core/ad"
+	"likelab/core/data"
+	"likelab/core/flow"
+	"likelab/core/nn"
+	"likelab/render"
+)
+
+// Sizes of the flow scene's pictures and estimates.
+const (
+	// gridN is the model density grid's side: 64×64 points evaluated
+	// progressively and scaled up bilinearly (TensorFlow Playground does the
+	// same) keeps a refresh within a few frames' spare time.
+	gridN = 64
+	// targetGridN is the target's grid side; it is evaluated once.
+	targetGridN = 128
+	// chunkRows grid rows are evaluated per batch (512 points): big enough
+	// for efficient matrix products, small enough to stop within a budget.
+	chunkRows = 8
+	nSamples  = 600
+	nHeldOut  = 2048
+	// histSamples target samples make the histogram shown for targets with
+	// no closed-form density.
+	histSamples = 200_000
+	// maxHistory points of loss history are kept; older ones are thinned.
+	maxHistory = 1000
+)
+
+// FlowScene trains a 2D flow on a target and shows the target beside the
+// model's density with samples, and the loss curves.
+type FlowScene struct {
+	cfg     Config
+	run     *FlowRun
+	playing bool
+	loss    float64
+	err     string
+	rate    rate
+	// steps taken in this scene, including the ones rolled back
+	stepsSeen int
+
+	view        render.View
+	targetGrid  render.Grid
+	targetLabel string
+	entropy     float64 // NaN when the target has no known density
+
+	evalTape  *ad.Tape
+	gridPts   []float64
+	gridLP    []float64
+	nextRow   int
+	gridStep  int           // trainer step at which the grid in progress started
+	rowCost   time.Duration // measured time to evaluate one grid row
+	modelGrid render.Grid
+	haveModel bool
+	samples   []float64
+	sampleRNG *rand.Rand
+	heldOut   []float64
+	heldLP    []float64
+	heldNLL   float64
+
+	hist    history
+	dirty   bool
+	lastDst image.Rectangle
+}
+
+// NewFlowScene builds the 2D flow scene c describes.
+func NewFlowScene(c Config) (*FlowScene, error) {
+	target, err := data.Lookup(c.Data)
+	if err != nil {
+		return nil, err
+	}
+	return NewFlowSceneOn(c, target)
+}
+
+// NewFlowSceneOn builds the flow scene on a given target (points a user
+// uploaded, say) instead of the named one.
+func NewFlowSceneOn(c Config, target data.Target) (*FlowScene, error) {
+	spec := flow.Spec{Model: c.Model, Dim: 2, Layers: c.Layers, Hidden: c.Hidden}
+	run, err := NewFlowRun(spec, target, c.LR, c.Batch, c.Seed)
+	if err != nil {
+		return nil, err
+	}
+	s := &FlowScene{cfg: c, run: run, playing: c.Autoplay, loss: math.NaN(), evalTape: ad.NewTape(),
+		sampleRNG: nn.NewRNG(c.Seed, streamSamples), heldNLL: math.NaN(), entropy: math.NaN(), dirty: true}
+	x0, x1, y0, y1 := target.Bounds()
+	s.view = render.View{X0: x0, X1: x1, Y0: y0, Y1: y1}
+	s.modelGrid = render.NewGrid(gridN, gridN, x0, x1, y0, y1)
+	s.gridPts = gridPoints(s.modelGrid)
+	s.gridLP = make([]float64, gridN*gridN)
+	s.samples = make([]float64, 2*nSamples)
+	s.heldOut = make([]float64, 2*nHeldOut)
+	s.heldLP = make([]float64, nHeldOut)
+	target.Sample(nn.NewRNG(c.Seed, streamHeldOut), s.heldOut)
+	s.targetGrid, s.targetLabel = targetPicture(target, c.Seed)
+	if ex, ok := target.(data.Exact); ok {
+		s.entropy, _ = data.Entropy(ex, nn.NewRNG(c.Seed, streamHeldOut+1))
+	}
+	return s, nil
+}
+
+// gridPoints lists the cell centres of g, row by row.
+func gridPoints(g render.Grid) []float64 {
+	pts := make([]float64, 0, 2*g.W*g.H)
+	for j := 0; j < g.H; j++ {
+		for i := 0; i < g.W; i++ {
+			x, y := g.Point(i, j)
+			pts = append(pts, x, y)
+		}
+	}
+	return pts
+}
+
+// targetPicture is the target's exact density on a grid, or a histogram of
+// its samples when no closed form is known.
+func targetPicture(t data.Target, seed uint64) (render.Grid, string) {
+	x0, x1, y0, y1 := t.Bounds()
+	g := render.NewGrid(targetGridN, targetGridN, x0, x1, y0, y1)
+	if ld, ok := t.(data.LogDensity); ok {
+		for j := 0; j < g.H; j++ {
+			for i := 0; i < g.W; i++ {
+				x, y := g.Point(i, j)
+				g.V[j*g.W+i] = math.Exp(ld.LogProb(x, y))
+			}
+		}
+		return g, "target density"
+	}
+	pts := make([]float64, 2*histSamples)
+	t.Sample(nn.NewRNG(seed, streamHeldOut+2), pts)
+	for k := 0; k < histSamples; k++ {
+		i := int(float64(g.W) * (pts[2*k] - x0) / (x1 - x0))
+		j := int(float64(g.H) * (y1 - pts[2*k+1]) / (y1 - y0))
+		if i >= 0 && i < g.W && j >= 0 && j < g.H {
+			g.V[j*g.W+i]++
+		}
+	}
+	return g, "target samples (histogram)"
+}
+
+// Config is the scene's configuration.
+func (s *FlowScene) Config() Config { return s.cfg }
+
+// Run is the training run behind the scene (for saving the model).
+func (s *FlowScene) Run() *FlowRun { return s.run }
+
+// SetPlaying starts or pauses training.
+func (s *FlowScene) SetPlaying(p bool) { s.playing = p; s.dirty = true }
+
+// Playing reports whether the scene trains in Work.
+func (s *FlowScene) Playing() bool { return s.playing }
+
+// Step takes one training step. A divergence is rolled back by the trainer
+// and reported in Status().Error; training goes on.
+func (s *FlowScene) Step() {
+	m, err := s.run.Trainer.Step()
+	s.stepsSeen++
+	if err != nil {
+		s.err = err.Error()
+		return
+	}
+	s.loss = m.Loss
+	s.hist.add(float64(m.Step), m.Loss, math.NaN())
+}
+
+// Work trains for budget when playing, then refreshes the density grid for
+// up to half that long (at least 2 ms, so a paused scene still catches up).
+func (s *FlowScene) Work(budget time.Duration) {
+	start := time.Now()
+	if s.playing {
+		for {
+			s.Step()
+			if time.Since(start) >= budget {
+				break
+			}
+		}
+	}
+	now := time.Now()
+	s.rate.observe(now, s.stepsSeen)
+	s.refreshGrid(now.Add(max(budget/2, 2*time.Millisecond)))
+}
+
+// refreshGrid evaluates grid rows until the deadline or until the grid is
+// complete; a complete grid becomes the picture with fresh samples and a
+// held-out NLL.
+func (s *FlowScene) refreshGrid(deadline time.Time) {
+	step := s.run.Trainer.Steps()
+	if s.haveModel && s.nextRow == 0 && s.gridStep == step {
+		return // the picture shows the current parameters already
+	}
+	if s.nextRow == 0 {
+		s.gridStep = step
+	}
+	for s.nextRow < gridN {
+		// as many rows as the remaining time allows at the measured cost per
+		// row, at least one: a refresh never blows a frame budget by more
+		// than one row's work
+		rows := chunkRows
+		if s.rowCost > 0 {
+			rows = int(time.Until(deadline) / s.rowCost)
+		}
+		r0 := s.nextRow
+		r1 := min(gridN, r0+max(1, min(rows, chunkRows)))
+		t0 := time.Now()
+		s.run.Flow.EvalLogProb(s.evalTape, s.gridPts[2*r0*gridN:2*r1*gridN], s.gridLP[r0*gridN:r1*gridN], (r1-r0)*gridN)
+		per := time.Since(t0) / time.Duration(r1-r0)
+		if s.rowCost == 0 {
+			s.rowCost = per
+		} else {
+			s.rowCost = (3*s.rowCost + per) / 4
+		}
+		s.nextRow = r1
+		if !time.Now().Before(deadline) {
+			break
+		}
+	}
+	if s.nextRow < gridN {
+		return
+	}
+	s.nextRow = 0
+	for i, lp := range s.gridLP {
+		s.modelGrid.V[i] = math.Exp(lp)
+	}
+	s.haveModel = true
+	s.run.Flow.EvalLogProb(s.evalTape, s.heldOut, s.heldLP, 512)
+	s.heldNLL = -mean(s.heldLP)
+	s.hist.add(float64(s.gridStep), math.NaN(), s.heldNLL)
+	s.sample()
+	s.dirty = true
+}
+
+func (s *FlowScene) sample() {
+	t := s.evalTape
+	t.Reset()
+	t.NoGrad = true
+	x := s.run.Flow.Sample(t, s.sampleRNG, nSamples)
+	copy(s.samples, x.Val)
+	t.NoGrad = false
+}
+
+func mean(v []float64) float64 {
+	s := 0.0
+	for _, x := range v {
+		s += x
+	}
+	return s / float64(len(v))
+}
+
+// Status reports progress.
+func (s *FlowScene) Status() Status {
+	return Status{Scene: s.cfg.Scene, Step: s.run.Trainer.Steps(), Loss: s.loss, StepsPerSec: s.rate.value,
+		Playing: s.playing, Error: s.err, HeldOut: s.heldNLL, Entropy: s.entropy}
+}
+
+// HeldOutNLL is the model's mean negative log-likelihood on held-out target
+// samples at the last complete refresh, and the target's entropy (the floor
+// it can reach; NaN when unknown).
+func (s *FlowScene) HeldOutNLL() (nll, entropy float64) { return s.heldNLL, s.entropy }
+
+var (
+	background = color.RGBA{18, 18, 24, 255}
+	sampleDot  = color.RGBA{255, 255, 255, 200}
+	textColor  = color.RGBA{230, 230, 230, 255}
+)
+
+// Draw renders target | model side by side above the loss chart.
+func (s *FlowScene) Draw(dst *image.RGBA) bool {
+	b := dst.Bounds()
+	if !s.dirty && b == s.lastDst {
+		return false
+	}
+	s.dirty, s.lastDst = false, b
+	fill(dst, background)
+	const pad, label = 12, 18
+	chartH := max(b.Dy()/4, 120)
+	side := min((b.Dx()-3*pad)/2, b.Dy()-chartH-2*pad-label)
+	if side < 16 {
+		return true
+	}
+	left := image.Rect(b.Min.X+pad, b.Min.Y+pad+label, b.Min.X+pad+side, b.Min.Y+pad+label+side)
+	right := left.Add(image.Pt(side+pad, 0))
+	render.Heatmap(dst.SubImage(left).(*image.RGBA), s.targetGrid, render.Magma, 0, maxOf(s.targetGrid.V))
+	render.Text(dst, left.Min.X, left.Min.Y-5, s.targetLabel, textColor)
+	if s.haveModel {
+		md := dst.SubImage(right).(*image.RGBA)
+		render.Heatmap(md, s.modelGrid, render.Magma, 0, maxOf(s.modelGrid.V))
+		render.Scatter(md, s.view, s.samples, sampleDot, 1.5)
+	}
+	render.Text(dst, right.Min.X, right.Min.Y-5,
+		fmt.Sprintf("model: log p(x) = log p_Z(f(x)) + log|det J_f(x)|   step %d", s.gridStep), textColor)
+	chart := image.Rect(b.Min.X+pad, right.Max.Y+pad, b.Max.X-pad, b.Max.Y-pad)
+	if chart.Dy() > 40 {
+		series := []render.Series{
+			{Name: "training NLL", X: s.hist.x, Y: s.hist.train, Color: color.RGBA{120, 180, 255, 255}},
+			{Name: "held-out NLL", X: s.hist.x, Y: s.hist.held, Color: color.RGBA{255, 170, 60, 255}},
+		}
+		if !math.IsNaN(s.entropy) && len(s.hist.x) > 0 {
+			x := []float64{s.hist.x[0], s.hist.x[len(s.hist.x)-1]}
+			series = append(series, render.Series{Name: "entropy (floor)", X: x, Y: []float64{s.entropy, s.entropy},
+				Color: color.RGBA{140, 140, 140, 255}})
+		}
+		render.LineChart(dst, chart, series, render.ChartOptions{Title: "negative log-likelihood (nats)", XLabel: "step"})
+	}
+	return true
+}
+
+func fill(dst *image.RGBA, c color.RGBA) {
+	b := dst.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		row := dst.Pix[dst.PixOffset(b.Min.X, y):dst.PixOffset(b.Max.X, y)]
+		for i := 0; i < len(row); i += 4 {
+			row[i], row[i+1], row[i+2], row[i+3] = c.R, c.G, c.B, c.A
+		}
+	}
+}
+
+func maxOf(v []float64) float64 {
+	m := 0.0
+	for _, x := range v {
+		if x > m && !math.IsInf(x, 1) {
+			m = x
+		}
+	}
+	if m == 0 {
+		return 1
+	}
+	return m
+}
+
+// history is a thinned record of loss curves: when full, every other point
+// goes, so a long run keeps its whole shape in bounded memory.
+type history struct {
+	x, train, held []float64
+	every, n       int
+}
+
+func (h *history) add(x, train, held float64) {
+	if h.every == 0 {
+		h.every = 1
+	}
+	if math.IsNaN(held) { // training points are thinned; held-out points are rare and kept
+		h.n++
+		if h.n%h.every != 0 {
+			return
+		}
+	}
+	h.x = append(h.x, x)
+	h.train = append(h.train, train)
+	h.held = append(h.held, held)
+	if len(h.x) > maxHistory {
+		h.every *= 2
+		k := 0
+		for i := range h.x {
+			if i%2 == 0 || !math.IsNaN(h.held[i]) {
+				h.x[k], h.train[k], h.held[k] = h.x[i], h.train[i], h.held[i]
+				k++
+			}
+		}
+		h.x, h.train, h.held = h.x[:k], h.train[:k], h.held[:k]
+	}
+}

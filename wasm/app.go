@@ -1,0 +1,199 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"fmt"
+	"image"
+	"math"
+	"runtime/debug"
+	"time"
+
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/inpututil"
+
+	"likelab/core/lab"
+)
+
+// command is a change requested from JavaScript, applied in Update.
+type command func(a *app)
+
+// app is the Ebiten game: it owns the configuration, the host running the
+// scene, and the picture.
+type app struct {
+	cfg   lab.Config
+	host  host
+	queue []command
+
+	rgba    *image.RGBA
+	img     *ebiten.Image
+	drawn   bool
+	lastErr string // the latest problem shown to the user (panic, divergence)
+	hashErr string
+	panics  int
+	status  lab.Status
+	panel   *panel
+}
+
+func newApp() *app {
+	a := &app{cfg: lab.Default()}
+	if w := newWorkerHost(); w != nil {
+		a.host = w
+	} else {
+		a.host = &localHost{}
+	}
+	return a
+}
+
+// applyHash parses a URL hash and queues the scene it describes. Bad values
+// fall back to defaults and the message says which.
+func (a *app) applyHash(h string) string {
+	cfg, err := lab.ParseHash(h)
+	msg := ""
+	if err != nil {
+		msg = "Some settings in the link were not understood and use their defaults: " + err.Error()
+	}
+	a.queue = append(a.queue, func(a *app) { a.setConfig(cfg, msg) })
+	return msg
+}
+
+// setConfig replaces the scene with one built from cfg.
+func (a *app) setConfig(cfg lab.Config, hashMsg string) {
+	a.cfg, a.hashErr, a.lastErr = cfg, hashMsg, ""
+	a.host.configure(cfg)
+	setEmbed(cfg.Embed)
+	replaceHash(cfg.Hash())
+	if a.panel != nil {
+		a.panel.sync(cfg)
+	}
+	a.refreshMessage()
+}
+
+// do queues a named command (play, pause, toggle, step, reset).
+func (a *app) do(name string) {
+	a.queue = append(a.queue, func(a *app) {
+		if name == "reset" {
+			a.setConfig(a.cfg, a.hashErr)
+			return
+		}
+		a.host.command(name)
+	})
+}
+
+func (a *app) refreshMessage() {
+	msg := a.hashErr
+	for _, m := range []string{a.host.problem(), a.lastErr} {
+		if m != "" {
+			if msg != "" {
+				msg += " "
+			}
+			msg += m
+		}
+	}
+	showMessage(msg)
+}
+
+// guard runs f, turning a panic into a message on the page: a Go panic in
+// the browser would otherwise end the whole app. Training is paused so a
+// panic that repeats every frame does not flood the page.
+func (a *app) guard(where string, f func()) {
+	defer func() {
+		if r := recover(); r != nil {
+			a.panics++
+			a.lastErr = fmt.Sprintf("Internal error in %s: %v (training paused; the model is kept — press play to retry).", where, r)
+			println(a.lastErr, string(debug.Stack()))
+			a.host.command("pause")
+			a.refreshMessage()
+		}
+	}()
+	f()
+}
+
+// Update applies queued commands and gives a local scene its time slice. It
+// never returns an error: that would end the program (NOTES-browser.md).
+func (a *app) Update() error {
+	a.guard("a command", func() {
+		for len(a.queue) > 0 {
+			c := a.queue[0]
+			a.queue = a.queue[1:]
+			c(a)
+		}
+	})
+	if w, ok := a.host.(*workerHost); ok && w.failed {
+		// no worker after all (blocked, or it crashed): train on the page
+		a.host = &localHost{}
+		a.lastErr = w.err
+		a.setConfig(a.cfg, a.hashErr)
+	}
+	a.guard("the keyboard", a.keys)
+	a.guard("training", func() {
+		a.host.tick(time.Duration(a.cfg.Speed) * time.Millisecond)
+		st := a.host.status()
+		if st.Error != "" && st.Error != a.lastErr {
+			a.lastErr = st.Error
+		}
+		a.status = st
+		a.refreshMessage()
+	})
+	if a.panel != nil {
+		a.guard("the panel", func() { a.panel.update(a.status, ebiten.ActualFPS()) })
+	}
+	return nil
+}
+
+// keys: space plays/pauses, n takes one step, r restarts the run.
+func (a *app) keys() {
+	switch {
+	case inpututil.IsKeyJustPressed(ebiten.KeySpace):
+		a.host.command("toggle")
+	case inpututil.IsKeyJustPressed(ebiten.KeyN):
+		a.host.command("step")
+	case inpututil.IsKeyJustPressed(ebiten.KeyR):
+		a.setConfig(a.cfg, a.hashErr)
+	}
+}
+
+// Draw blits the scene's picture, copied in only when it changed.
+func (a *app) Draw(screen *ebiten.Image) {
+	a.guard("drawing", func() {
+		b := screen.Bounds()
+		if a.rgba == nil || a.rgba.Bounds() != b {
+			a.rgba = image.NewRGBA(b)
+			if a.img != nil {
+				a.img.Deallocate()
+			}
+			a.img = ebiten.NewImage(b.Dx(), b.Dy())
+			a.drawn = false
+		}
+		if a.host.frame(a.rgba) {
+			a.img.WritePixels(a.rgba.Pix)
+			a.drawn = true
+		}
+		screen.DrawImage(a.img, nil)
+	})
+}
+
+// Layout draws at the canvas's CSS size: one picture pixel per CSS pixel.
+func (a *app) Layout(w, h int) (int, int) { return max(w, 1), max(h, 1) }
+
+// statusJSON is window.likelab.status(): lab's Status plus the frame rate.
+func (a *app) statusJSON() map[string]any {
+	st := a.status
+	errText := a.lastErr
+	for _, e := range []string{a.host.problem(), a.hashErr} {
+		if errText == "" {
+			errText = e
+		}
+	}
+	return map[string]any{
+		"scene": a.cfg.Scene, "step": st.Step, "loss": finiteOrNil(st.Loss), "stepsPerSec": st.StepsPerSec,
+		"fps": ebiten.ActualFPS(), "playing": st.Playing, "error": errText, "hash": a.cfg.Hash(), "panics": a.panics,
+	}
+}
+
+func finiteOrNil(v float64) any {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	return v
+}

@@ -1,0 +1,52 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"fmt"
+	"syscall/js"
+
+	"github.com/hajimehoshi/ebiten/v2"
+)
+
+func main() {
+	a := newApp()
+	a.exposeAPI()
+	a.buildPanel()
+	a.applyHash(js.Global().Get("location").Get("hash").String())
+	js.Global().Call("addEventListener", "hashchange", js.FuncOf(func(this js.Value, args []js.Value) any {
+		h := js.Global().Get("location").Get("hash").String()
+		if h != "#"+a.cfg.Hash() {
+			a.applyHash(h)
+		}
+		return nil
+	}))
+	if l := document().Call("getElementById", "loading"); l.Truthy() {
+		l.Get("style").Set("display", "none")
+	}
+	ebiten.SetTPS(ebiten.SyncWithFPS)
+	ebiten.SetScreenClearedEveryFrame(false)
+	ebiten.SetWindowTitle("likelab")
+	// RunGame returns only on a fatal error (no WebGL2, say): say so on the
+	// page, since every later call into Go would fail.
+	if err := ebiten.RunGameWithOptions(a, &ebiten.RunGameOptions{}); err != nil {
+		showMessage(fmt.Sprintf("likelab stopped: %v", err))
+	}
+}
+
+func document() js.Value { return js.Global().Get("document") }
+
+// showMessage puts text (never HTML) into the page's message element; an
+// empty text hides it.
+func showMessage(text string) {
+	m := document().Call("getElementById", "message")
+	if !m.Truthy() {
+		return
+	}
+	m.Set("textContent", text)
+	if text == "" {
+		m.Get("style").Set("display", "none")
+	} else {
+		m.Get("style").Set("display", "block")
+	}
+}

@@ -1,0 +1,174 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"syscall/js"
+
+	"likelab/core/lab"
+)
+
+// panel is the HTML control panel: buttons, one control per property of
+// lab's table (TensorFlow Playground's way: the table decides the controls),
+// and live readouts. Everything is set as text or values, never as HTML.
+type panel struct {
+	a        *app
+	controls map[string]js.Value
+	play     js.Value
+	readout  js.Value
+	lastText string
+	funcs    []js.Func
+}
+
+func (a *app) buildPanel() {
+	root := document().Call("getElementById", "panel")
+	if !root.Truthy() {
+		return
+	}
+	p := &panel{a: a, controls: map[string]js.Value{}}
+	root.Set("textContent", "")
+	el := func(tag, text string) js.Value {
+		e := document().Call("createElement", tag)
+		if text != "" {
+			e.Set("textContent", text)
+		}
+		return e
+	}
+	title := el("h1", "likelab")
+	root.Call("appendChild", title)
+	sub := el("p", "A normalizing flow learns a 2D density by maximum likelihood: log p(x) = log p_Z(f(x)) + log|det J_f(x)|.")
+	sub.Set("className", "caption")
+	root.Call("appendChild", sub)
+
+	buttons := el("div", "")
+	buttons.Set("className", "buttons")
+	p.play = el("button", "Pause")
+	p.play.Set("title", "play / pause (space)")
+	p.onClick(p.play, func() { a.do("toggle") })
+	step := el("button", "Step")
+	step.Set("title", "one training step (n)")
+	p.onClick(step, func() { a.do("step") })
+	reset := el("button", "Reset")
+	reset.Set("title", "start the run again from its seed (r)")
+	p.onClick(reset, func() { a.do("reset") })
+	for _, b := range []js.Value{p.play, step, reset} {
+		buttons.Call("appendChild", b)
+	}
+	root.Call("appendChild", buttons)
+
+	p.readout = el("pre", "")
+	p.readout.Set("className", "readout")
+	p.readout.Set("id", "readout")
+	root.Call("appendChild", p.readout)
+
+	form := el("div", "")
+	form.Set("className", "settings")
+	for _, prop := range lab.Properties() {
+		if prop.Name == "embed" || prop.Name == "autoplay" {
+			continue // page-level switches, set in the link
+		}
+		row := el("label", "")
+		row.Set("title", prop.Doc)
+		name := el("span", prop.Name)
+		row.Call("appendChild", name)
+		var ctl js.Value
+		switch prop.Kind {
+		case lab.KindEnum:
+			ctl = el("select", "")
+			for _, v := range prop.Allowed() {
+				o := el("option", v)
+				o.Set("value", v)
+				ctl.Call("appendChild", o)
+			}
+		case lab.KindBool:
+			ctl = el("input", "")
+			ctl.Set("type", "checkbox")
+		default:
+			ctl = el("input", "")
+			ctl.Set("type", "text")
+			ctl.Set("inputMode", "decimal")
+			ctl.Set("spellcheck", false)
+		}
+		ctl.Set("name", prop.Name)
+		row.Call("appendChild", ctl)
+		form.Call("appendChild", row)
+		p.controls[prop.Name] = ctl
+		prop := prop
+		f := js.FuncOf(func(this js.Value, args []js.Value) any {
+			v := ctl.Get("value").String()
+			if prop.Kind == lab.KindBool {
+				v = "0"
+				if ctl.Get("checked").Bool() {
+					v = "1"
+				}
+			}
+			cfg := a.cfg
+			if err := prop.Set(&cfg, v); err != nil {
+				showMessage(err.Error())
+				return nil
+			}
+			a.queue = append(a.queue, func(a *app) { a.setConfig(cfg, "") })
+			return nil
+		})
+		p.funcs = append(p.funcs, f)
+		ctl.Call("addEventListener", "change", f)
+	}
+	root.Call("appendChild", form)
+	help := el("p", "Keys on the canvas: space play/pause, n one step, r reset. The link in the address bar reproduces this run.")
+	help.Set("className", "caption")
+	root.Call("appendChild", help)
+	a.panel = p
+	p.sync(a.cfg)
+}
+
+func (p *panel) onClick(b js.Value, f func()) {
+	fn := js.FuncOf(func(this js.Value, args []js.Value) any { f(); return nil })
+	p.funcs = append(p.funcs, fn)
+	b.Call("addEventListener", "click", fn)
+}
+
+// sync shows cfg's values in the controls.
+func (p *panel) sync(cfg lab.Config) {
+	for _, prop := range lab.Properties() {
+		ctl, ok := p.controls[prop.Name]
+		if !ok {
+			continue
+		}
+		v := prop.Get(cfg)
+		if prop.Kind == lab.KindBool {
+			ctl.Set("checked", v == "1")
+		} else {
+			ctl.Set("value", v)
+		}
+	}
+}
+
+// update refreshes the readouts when their text changes.
+func (p *panel) update(st lab.Status, fps float64) {
+	if st.Playing {
+		p.play.Set("textContent", "Pause")
+	} else {
+		p.play.Set("textContent", "Play")
+	}
+	text := fmt.Sprintf("step        %d\nloss (NLL)  %s\nsteps/s     %.0f\nfps         %.0f", st.Step, num(st.Loss), st.StepsPerSec, fps)
+	if !math.IsNaN(st.HeldOut) {
+		text += "\nheld-out    " + num(st.HeldOut)
+	}
+	if !math.IsNaN(st.Entropy) {
+		text += "\nentropy     " + num(st.Entropy) + "  (the floor)"
+	}
+	if text != p.lastText {
+		p.readout.Set("textContent", text)
+		p.lastText = text
+	}
+}
+
+func num(v float64) string {
+	if math.IsNaN(v) {
+		return "–"
+	}
+	return strconv.FormatFloat(v, 'f', 4, 64)
+}

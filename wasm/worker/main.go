@@ -1,0 +1,159 @@
+//go:build js && wasm
+
+// Command worker is likelab's training worker: a Go instance without Ebiten
+// that runs in a Web Worker (wasm/worker.js), trains the current scene at
+// full speed and posts its status and pictures to the page.
+//
+// Messages in: {type: "configure", hash}, {type: "size", w, h}, {type:
+// "play"|"pause"|"toggle"|"step"|"reset"}. Messages out: {type: "status",
+// json, problem} several times a second and {type: "frame", w, h, pixels}
+// whenever the picture changed.
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"image"
+	"runtime/debug"
+	"syscall/js"
+	"time"
+
+	"likelab/core/lab"
+)
+
+// Timing of the loop. Each turn trains for workSlice, then sleeps a moment
+// so the worker's event loop delivers the page's messages.
+const (
+	workSlice   = 40 * time.Millisecond
+	statusEvery = 100 * time.Millisecond
+	frameEvery  = 100 * time.Millisecond
+	idleSleep   = 15 * time.Millisecond
+)
+
+type worker struct {
+	self    js.Value
+	queue   []js.Value
+	cfg     lab.Config
+	scene   lab.Scene
+	rgba    *image.RGBA
+	size    image.Point
+	problem string
+	panics  int
+}
+
+func main() {
+	w := &worker{self: js.Global()}
+	onMsg := js.FuncOf(func(this js.Value, args []js.Value) any {
+		w.queue = append(w.queue, args[0].Get("data"))
+		return nil
+	})
+	if p := w.self.Get("pending"); p.Truthy() {
+		for i := 0; i < p.Length(); i++ {
+			w.queue = append(w.queue, p.Index(i))
+		}
+	}
+	w.self.Set("onmessage", onMsg)
+	w.loop()
+}
+
+func (w *worker) loop() {
+	var lastStatus, lastFrame time.Time
+	for {
+		for len(w.queue) > 0 {
+			m := w.queue[0]
+			w.queue = w.queue[1:]
+			w.guard("a command", func() { w.handle(m) })
+		}
+		if w.scene != nil {
+			w.guard("training", func() { w.scene.Work(workSlice) })
+			now := time.Now()
+			if now.Sub(lastFrame) >= frameEvery && w.size.X > 0 {
+				lastFrame = now
+				w.guard("drawing", w.postFrame)
+			}
+			if now.Sub(lastStatus) >= statusEvery {
+				lastStatus = now
+				w.postStatus()
+			}
+		}
+		if w.scene != nil && w.scene.Playing() {
+			time.Sleep(time.Millisecond)
+		} else {
+			time.Sleep(idleSleep)
+		}
+	}
+}
+
+func (w *worker) handle(m js.Value) {
+	switch t := m.Get("type").String(); t {
+	case "configure":
+		cfg, err := lab.ParseHash(m.Get("hash").String())
+		if err != nil {
+			// the page validated the hash already; this is a programming error
+			w.problem = "worker: " + err.Error()
+			return
+		}
+		w.build(cfg)
+	case "reset":
+		w.build(w.cfg)
+	case "size":
+		w.size = image.Pt(max(m.Get("w").Int(), 1), max(m.Get("h").Int(), 1))
+		w.rgba = image.NewRGBA(image.Rectangle{Max: w.size})
+	default:
+		if w.scene != nil {
+			if err := lab.Apply(w.scene, t); err != nil {
+				w.problem = "worker: " + err.Error()
+			}
+		}
+	}
+	w.postStatus()
+}
+
+func (w *worker) build(cfg lab.Config) {
+	s, err := lab.New(cfg)
+	if err != nil {
+		w.problem = "Could not start this configuration: " + err.Error()
+		return
+	}
+	w.cfg, w.scene, w.problem = cfg, s, ""
+}
+
+func (w *worker) postFrame() {
+	if w.rgba == nil || !w.scene.Draw(w.rgba) {
+		return
+	}
+	arr := js.Global().Get("Uint8Array").New(len(w.rgba.Pix))
+	js.CopyBytesToJS(arr, w.rgba.Pix)
+	msg := js.Global().Get("Object").New()
+	msg.Set("type", "frame")
+	msg.Set("w", w.size.X)
+	msg.Set("h", w.size.Y)
+	msg.Set("pixels", arr)
+	transfer := js.Global().Get("Array").New(arr.Get("buffer"))
+	w.self.Call("postMessage", msg, transfer)
+}
+
+func (w *worker) postStatus() {
+	if w.scene == nil {
+		w.self.Call("postMessage", map[string]any{"type": "status", "json": "{}", "problem": w.problem})
+		return
+	}
+	b, _ := json.Marshal(w.scene.Status())
+	w.self.Call("postMessage", map[string]any{"type": "status", "json": string(b), "problem": w.problem})
+}
+
+// guard turns a panic into a reported problem and pauses the scene, so the
+// worker — and the model it holds — survive.
+func (w *worker) guard(where string, f func()) {
+	defer func() {
+		if r := recover(); r != nil {
+			w.panics++
+			w.problem = fmt.Sprintf("Internal error in %s: %v (training paused; the model is kept — press play to retry).", where, r)
+			println(w.problem, string(debug.Stack()))
+			if w.scene != nil {
+				w.scene.SetPlaying(false)
+			}
+		}
+	}()
+	f()
+}

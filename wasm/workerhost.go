@@ -1,0 +1,115 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"encoding/json"
+	"image"
+	"time"
+
+	"syscall/js"
+
+	"likelab/core/lab"
+)
+
+// workerHost runs the scene in worker.js (wasm/worker) and mirrors its
+// status and newest picture. Messages: to the worker {type: configure|size|
+// play|pause|toggle|step|reset, …}; from it {type: status|frame|error|fatal}.
+type workerHost struct {
+	w       js.Value
+	onMsg   js.Func
+	onErr   js.Func
+	st      lab.Status
+	err     string
+	failed  bool
+	started bool
+
+	pix    []byte
+	pw, ph int
+	fresh  bool
+	sent   image.Point
+	cfg    lab.Config
+}
+
+// newWorkerHost starts the worker, or returns nil where the page cannot
+// have one (no Worker API).
+func newWorkerHost() *workerHost {
+	ctor := js.Global().Get("Worker")
+	if !ctor.Truthy() {
+		return nil
+	}
+	h := &workerHost{st: lab.NoStatus()}
+	h.onMsg = js.FuncOf(func(this js.Value, args []js.Value) any {
+		h.receive(args[0].Get("data"))
+		return nil
+	})
+	h.onErr = js.FuncOf(func(this js.Value, args []js.Value) any {
+		h.failed = true
+		h.err = "The training worker failed to load; training on the page instead."
+		return nil
+	})
+	h.w = ctor.New("worker.js")
+	h.w.Call("addEventListener", "message", h.onMsg)
+	h.w.Call("addEventListener", "error", h.onErr)
+	return h
+}
+
+func (h *workerHost) receive(d js.Value) {
+	switch d.Get("type").String() {
+	case "status":
+		h.started = true
+		var st lab.Status
+		if err := json.Unmarshal([]byte(d.Get("json").String()), &st); err == nil {
+			h.st = st
+		}
+		h.err = d.Get("problem").String()
+	case "frame":
+		w, ht := d.Get("w").Int(), d.Get("h").Int()
+		arr := d.Get("pixels")
+		n := arr.Get("length").Int()
+		if n != 4*w*ht {
+			return
+		}
+		if cap(h.pix) < n {
+			h.pix = make([]byte, n)
+		}
+		h.pix = h.pix[:n]
+		js.CopyBytesToGo(h.pix, arr)
+		h.pw, h.ph, h.fresh = w, ht, true
+	case "fatal":
+		h.failed = true
+		h.err = d.Get("text").String()
+	}
+}
+
+func (h *workerHost) post(msg map[string]any) { h.w.Call("postMessage", msg) }
+
+func (h *workerHost) configure(cfg lab.Config) {
+	h.cfg = cfg
+	h.post(map[string]any{"type": "configure", "hash": cfg.Hash()})
+	if h.sent != (image.Point{}) {
+		h.post(map[string]any{"type": "size", "w": h.sent.X, "h": h.sent.Y})
+	}
+}
+
+func (h *workerHost) command(name string) { h.post(map[string]any{"type": name}) }
+
+func (h *workerHost) tick(time.Duration) {}
+
+func (h *workerHost) status() lab.Status { return h.st }
+
+func (h *workerHost) frame(dst *image.RGBA) bool {
+	b := dst.Bounds().Size()
+	if b != h.sent {
+		h.sent = b
+		h.post(map[string]any{"type": "size", "w": b.X, "h": b.Y})
+	}
+	if !h.fresh || h.pw != b.X || h.ph != b.Y {
+		return false
+	}
+	copy(dst.Pix, h.pix)
+	h.fresh = false
+	return true
+}
+
+func (h *workerHost) problem() string { return h.err }
