@@ -114,7 +114,7 @@ func (n *Node) backward() {
 			}
 		}
 	default:
-		panic("ad: backward of an unknown op")
+		n.backwardMore() // the ops of ops_more.go
 	}
 }
 

@@ -45,8 +45,9 @@ const (
 // training step allocates nothing. The packed blocks take at most about 1 MiB
 // whatever the matrices; bt holds at most gemmRowsMaxK·n elements. On js/wasm
 // there is one thread and gemmGo never blocks, so the mutex is never
-// contended there; natively gemmGo only runs in tests and benchmarks, where
-// the mutex keeps parallel tests correct.
+// contended there; natively gemmGo takes the small products (see
+// gonumMinWork), and the mutex keeps concurrent callers (parallel tests, say)
+// correct at the price of taking turns.
 var gemmScratch struct {
 	sync.Mutex
 	a  [][gemmMR]float64

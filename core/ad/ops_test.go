@@ -54,6 +54,13 @@ var (
 		{"Merge", []shape{{3, 2}, {3, 3}}, false, func(t *Tape, in []*Node) *Node { return t.Merge(in[0], mergeIA, in[1], mergeIB, 5) }},
 		{"ConcatCols", []shape{{3, 2}, {3, 3}}, false, func(t *Tape, in []*Node) *Node { return t.ConcatCols(in[0], in[1]) }},
 		{"LogSumExpEachRow", []shape{{3, 4}}, false, func(t *Tape, in []*Node) *Node { return t.LogSumExpEachRow(in[0]) }},
+		{"Sqrt", []shape{{2, 3}}, true, func(t *Tape, in []*Node) *Node { return t.Sqrt(in[0]) }},
+		{"Reciprocal", []shape{{2, 3}}, true, func(t *Tape, in []*Node) *Node { return t.Reciprocal(in[0]) }},
+		{"SolveTriUpper", []shape{{3, 4}, {4, 4}}, true, func(t *Tape, in []*Node) *Node { return t.SolveTri(in[0], in[1], false) }},
+		{"SolveTriLower", []shape{{3, 4}, {4, 4}}, true, func(t *Tape, in []*Node) *Node { return t.SolveTri(in[0], in[1], true) }},
+		// bound 1.5 puts some of the inputs in [−2, 2] in the identity tails
+		{"RQSpline", []shape{{4, 2}, {4, 2 * 11}}, false, func(t *Tape, in []*Node) *Node { return t.RQSpline(in[0], in[1], 4, 1.5, false) }},
+		{"RQSplineInverse", []shape{{4, 2}, {4, 2 * 11}}, false, func(t *Tape, in []*Node) *Node { return t.RQSpline(in[0], in[1], 4, 2.5, true) }},
 		{"Composite", []shape{{4, 3}, {3, 3}, {1, 3}}, false, func(t *Tape, in []*Node) *Node {
 			// a small MLP with a loss: a shape every model here uses
 			h := t.Tanh(t.Affine(in[0], in[1], in[2]))
