@@ -66,9 +66,9 @@ type FlowScene struct {
 	heldLP    []float64
 	heldNLL   float64
 
-	hist    history
-	dirty   bool
-	lastDst image.Rectangle
+	trainHist, heldHist history
+	dirty               bool
+	lastDst             image.Rectangle
 }
 
 // NewFlowScene builds the 2D flow scene c describes.
@@ -166,7 +166,7 @@ func (s *FlowScene) Step() {
 		return
 	}
 	s.loss = m.Loss
-	s.hist.add(float64(m.Step), m.Loss, math.NaN())
+	s.trainHist.add(float64(m.Step), m.Loss)
 }
 
 // Work trains for budget when playing, then refreshes the density grid for
@@ -230,7 +230,7 @@ func (s *FlowScene) refreshGrid(deadline time.Time) {
 	s.haveModel = true
 	s.run.Flow.EvalLogProb(s.evalTape, s.heldOut, s.heldLP, 512)
 	s.heldNLL = -mean(s.heldLP)
-	s.hist.add(float64(s.gridStep), math.NaN(), s.heldNLL)
+	s.heldHist.add(float64(s.gridStep), s.heldNLL)
 	s.sample()
 	s.dirty = true
 }
@@ -296,16 +296,15 @@ func (s *FlowScene) Draw(dst *image.RGBA) bool {
 		fmt.Sprintf("model: log p(x) = log p_Z(f(x)) + log|det J_f(x)|   step %d", s.gridStep), textColor)
 	chart := image.Rect(b.Min.X+pad, right.Max.Y+pad, b.Max.X-pad, b.Max.Y-pad)
 	if chart.Dy() > 40 {
-		series := []render.Series{
-			{Name: "training NLL", X: s.hist.x, Y: s.hist.train, Color: color.RGBA{120, 180, 255, 255}},
-			{Name: "held-out NLL", X: s.hist.x, Y: s.hist.held, Color: color.RGBA{255, 170, 60, 255}},
+		opts := render.ChartOptions{Title: "negative log-likelihood (nats)", XLabel: "step",
+			Background: background, Foreground: textColor}
+		if !math.IsNaN(s.entropy) {
+			opts.RefLines = []render.RefLine{{Y: s.entropy, Name: "target entropy (the floor)", Color: color.RGBA{150, 150, 150, 255}}}
 		}
-		if !math.IsNaN(s.entropy) && len(s.hist.x) > 0 {
-			x := []float64{s.hist.x[0], s.hist.x[len(s.hist.x)-1]}
-			series = append(series, render.Series{Name: "entropy (floor)", X: x, Y: []float64{s.entropy, s.entropy},
-				Color: color.RGBA{140, 140, 140, 255}})
-		}
-		render.LineChart(dst, chart, series, render.ChartOptions{Title: "negative log-likelihood (nats)", XLabel: "step"})
+		render.LineChart(dst, chart, []render.Series{
+			{Name: "training NLL", X: s.trainHist.x, Y: s.trainHist.y, Color: color.RGBA{120, 180, 255, 255}},
+			{Name: "held-out NLL", X: s.heldHist.x, Y: s.heldHist.y, Color: color.RGBA{255, 170, 60, 255}},
+		}, opts)
 	}
 	return true
 }
@@ -333,35 +332,27 @@ func maxOf(v []float64) float64 {
 	return m
 }
 
-// history is a thinned record of loss curves: when full, every other point
+// history is a thinned record of one curve: when full, every other point
 // goes, so a long run keeps its whole shape in bounded memory.
 type history struct {
-	x, train, held []float64
-	every, n       int
+	x, y     []float64
+	every, n int
 }
 
-func (h *history) add(x, train, held float64) {
-	if h.every == 0 {
-		h.every = 1
-	}
-	if math.IsNaN(held) { // training points are thinned; held-out points are rare and kept
-		h.n++
-		if h.n%h.every != 0 {
-			return
-		}
+func (h *history) add(x, y float64) {
+	h.n++
+	if h.every > 1 && h.n%h.every != 0 {
+		return
 	}
 	h.x = append(h.x, x)
-	h.train = append(h.train, train)
-	h.held = append(h.held, held)
+	h.y = append(h.y, y)
 	if len(h.x) > maxHistory {
-		h.every *= 2
+		h.every = max(2, 2*h.every)
 		k := 0
-		for i := range h.x {
-			if i%2 == 0 || !math.IsNaN(h.held[i]) {
-				h.x[k], h.train[k], h.held[k] = h.x[i], h.train[i], h.held[i]
-				k++
-			}
+		for i := 0; i < len(h.x); i += 2 {
+			h.x[k], h.y[k] = h.x[i], h.y[i]
+			k++
 		}
-		h.x, h.train, h.held = h.x[:k], h.train[:k], h.held[:k]
+		h.x, h.y = h.x[:k], h.y[:k]
 	}
 }

@@ -1,0 +1,103 @@
+package lab
+
+import (
+	"image"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"likelab/render"
+)
+
+func TestFlowSceneTrainsAndDraws(t *testing.T) {
+	t.Parallel()
+	c := Default()
+	c.Layers, c.Hidden, c.Batch = 4, 16, 64
+	s, err := New(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.Playing() {
+		t.Fatalf("autoplay=1 scene is paused")
+	}
+	for i := 0; i < 40; i++ {
+		s.Work(5 * time.Millisecond)
+	}
+	st := s.Status()
+	if st.Step < 40 || math.IsNaN(st.Loss) || st.Error != "" || st.Scene != "flow" {
+		t.Errorf("after 40 slices: %+v", st)
+	}
+	if math.IsNaN(st.HeldOut) || math.Abs(st.Entropy-2.14) > 0.05 {
+		t.Errorf("held-out NLL %v, entropy %v (want ≈ log(2πe·0.25)+log 2 = 2.14)", st.HeldOut, st.Entropy)
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, 800, 500))
+	if !s.Draw(dst) {
+		t.Fatalf("first Draw drew nothing")
+	}
+	if s.Draw(dst) {
+		t.Errorf("Draw redrew an unchanged picture")
+	}
+	colours := map[[4]uint8]bool{}
+	for i := 0; i < len(dst.Pix); i += 4 {
+		colours[[4]uint8(dst.Pix[i:i+4])] = true
+	}
+	if len(colours) < 200 {
+		t.Errorf("picture has %d colours; a heatmap and chart have hundreds", len(colours))
+	}
+	if dir := os.Getenv("LIKELAB_PICTURES"); dir != "" {
+		f, _ := os.Create(filepath.Join(dir, "flowscene.png"))
+		render.EncodePNG(f, dst)
+		f.Close()
+	}
+	// commands
+	if err := Apply(s, "pause"); err != nil || s.Playing() {
+		t.Errorf("pause: %v, playing %v", err, s.Playing())
+	}
+	before := s.Status().Step
+	Apply(s, "step")
+	if got := s.Status().Step; got != before+1 {
+		t.Errorf("step: got step %d want %d", got, before+1)
+	}
+	s.Work(time.Millisecond)
+	if got := s.Status().Step; got != before+1 {
+		t.Errorf("a paused scene trained: step %d", got)
+	}
+	if err := Apply(s, "explode"); err == nil {
+		t.Errorf("unknown command accepted")
+	}
+}
+
+func TestSameSeedSameRun(t *testing.T) {
+	t.Parallel()
+	c := Default()
+	c.Layers, c.Hidden, c.Batch, c.Data = 2, 8, 32, "moons"
+	run := func() float64 {
+		s, err := NewFlowScene(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < 25; i++ {
+			s.Step()
+		}
+		return s.Status().Loss
+	}
+	if a, b := run(), run(); a != b {
+		t.Errorf("same config, different losses: %v and %v", a, b)
+	}
+}
+
+func TestHistoryThins(t *testing.T) {
+	t.Parallel()
+	var h history
+	for i := 0; i < 100*maxHistory; i++ {
+		h.add(float64(i), float64(i))
+	}
+	if len(h.x) > maxHistory || len(h.x) < maxHistory/4 {
+		t.Errorf("history holds %d points, want between %d and %d", len(h.x), maxHistory/4, maxHistory)
+	}
+	if h.x[0] != 0 || h.x[len(h.x)-1] < 90*maxHistory {
+		t.Errorf("history spans %v…%v, want the whole run", h.x[0], h.x[len(h.x)-1])
+	}
+}
