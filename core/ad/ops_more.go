@@ -170,15 +170,36 @@ func (t *Tape) RQSpline(x, raw *Node, bins int, bound float64, inverse bool) *No
 	out := t.node(opRQSpline, x.R, 2*x.C, x.needGrad || raw.needGrad)
 	out.a, out.b, out.i0, out.k, out.tA = x, raw, bins, bound, inverse
 	c := x.C
+	// When a gradient is wanted, each entry's softmaxes, bin and partials go
+	// to a scratch node (recycled with the tape), so the backward pass is a
+	// few multiply-adds instead of a second evaluation.
+	var save []float64
+	stride := splineStride(bins)
+	if out.needGrad {
+		out.c = t.node(opLeaf, x.R, c*stride, false)
+		save = out.c.Val
+	}
 	var k spline
 	for r := 0; r < x.R; r++ {
 		for j := 0; j < c; j++ {
 			v := x.Val[r*c+j]
 			y, ld := v, 0.0
-			if v >= -bound && v <= bound {
+			inside := v >= -bound && v <= bound
+			if inside {
 				k.knots(raw.Val[r*raw.C+j*np:][:np], bins, bound)
-				o, l := k.eval(v, inverse)
+			}
+			switch {
+			case inside && save != nil:
+				o, l := k.evalDual(v, inverse)
 				y, ld = o.v, l.v
+				e := save[(r*c+j)*stride:][:stride]
+				copy(e, k.sw[:bins])
+				copy(e[bins:], k.sh[:bins])
+				e[2*bins] = float64(k.bin)
+				copy(e[2*bins+1:], o.d[:])
+				copy(e[2*bins+1+nLocal:], l.d[:])
+			case inside:
+				y, ld = k.eval(v, inverse)
 			}
 			out.Val[r*2*c+j] = y
 			out.Val[r*2*c+c+j] = ld
@@ -187,12 +208,15 @@ func (t *Tape) RQSpline(x, raw *Node, bins int, bound float64, inverse bool) *No
 	return out
 }
 
-// backRQSpline recomputes each entry's knots and dual numbers and adds the
-// chain rule into x and raw.
+// splineStride is the scratch an entry of RQSpline keeps for backward: two
+// softmaxes, the bin, and the partials of output and log-derivative.
+func splineStride(bins int) int { return 2*bins + 1 + 2*nLocal }
+
+// backRQSpline applies the chain rule from the partials RQSpline saved, then
+// through the softmaxes and softpluses to raw.
 func backRQSpline(n *Node) {
-	x, raw, bins, bound, inverse := n.a, n.b, n.i0, n.k, n.tA
-	c, np := x.C, 3*bins-1
-	var k spline
+	x, raw, bins, bound := n.a, n.b, n.i0, n.k
+	c, np, stride := x.C, 3*bins-1, splineStride(bins)
 	var gw, gh [SplineMaxBins]float64
 	for r := 0; r < x.R; r++ {
 		for j := 0; j < c; j++ {
@@ -204,12 +228,12 @@ func backRQSpline(n *Node) {
 				}
 				continue
 			}
-			p := raw.Val[r*raw.C+j*np:][:np]
-			k.knots(p, bins, bound)
-			o, l := k.eval(v, inverse)
+			e := n.c.Val[(r*c+j)*stride:][:stride]
+			sw, sh, b := e[:bins], e[bins:2*bins], int(e[2*bins])
+			od, ldd := e[2*bins+1:][:nLocal], e[2*bins+1+nLocal:][:nLocal]
 			var g [nLocal]float64
 			for i := range g {
-				g[i] = gy*o.d[i] + gl*l.d[i]
+				g[i] = gy*od[i] + gl*ldd[i]
 			}
 			if x.needGrad {
 				x.Grad[r*c+j] += g[locIn]
@@ -217,21 +241,20 @@ func backRQSpline(n *Node) {
 			if !raw.needGrad {
 				continue
 			}
+			p := raw.Val[r*raw.C+j*np:][:np]
 			pg := raw.Grad[r*raw.C+j*np:][:np]
 			// Knot q sits at −B + 2B·Σ_{i<q} w_i and bin b is 2B·w_b wide, so
 			// a normalised width w_i moves the bin's left knot when i < b and
 			// its width when i = b (likewise for heights).
-			b := k.bin
-			for i := 0; i < bins; i++ {
-				gw[i], gh[i] = 0, 0
-				if i < b {
-					gw[i], gh[i] = 2*bound*g[locXK], 2*bound*g[locYK]
-				}
+			for i := 0; i < b; i++ {
+				gw[i], gh[i] = 2*bound*g[locXK], 2*bound*g[locYK]
 			}
-			gw[b] = 2 * bound * g[locW]
-			gh[b] = 2 * bound * g[locH]
-			softmaxBack(pg[:bins], k.sw[:bins], gw[:bins])
-			softmaxBack(pg[bins:2*bins], k.sh[:bins], gh[:bins])
+			gw[b], gh[b] = 2*bound*g[locW], 2*bound*g[locH]
+			for i := b + 1; i < bins; i++ {
+				gw[i], gh[i] = 0, 0
+			}
+			softmaxBack(pg[:bins], sw, gw[:bins])
+			softmaxBack(pg[bins:2*bins], sh, gh[:bins])
 			// Interior derivative q (1 ≤ q < bins) is raw p[2·bins+q−1].
 			if b > 0 {
 				pg[2*bins+b-1] += g[locDK] * sigmoid(p[2*bins+b-1]+splineDerivShift)
@@ -257,22 +280,27 @@ func softmaxBack(gu, s, gw []float64) {
 }
 
 // spline holds one entry's knots: the softmaxes of its widths and heights,
-// the knot positions and derivatives, and the bin of the last eval.
+// the knot positions, its raw parameters, and the bin of the last eval.
 type spline struct {
-	sw, sh     [SplineMaxBins]float64
-	xs, ys, ds [SplineMaxBins + 1]float64
-	bins, bin  int
+	sw, sh    [SplineMaxBins]float64
+	xs, ys    [SplineMaxBins + 1]float64
+	p         []float64
+	bins, bin int
 }
 
 // knots fills the knots from one entry's raw parameters p on [−bound, bound].
 func (k *spline) knots(p []float64, bins int, bound float64) {
-	k.bins = bins
+	k.bins, k.p = bins, p
 	cumulate(k.xs[:bins+1], k.sw[:bins], p[:bins], bound)
 	cumulate(k.ys[:bins+1], k.sh[:bins], p[bins:2*bins], bound)
-	k.ds[0], k.ds[bins] = 1, 1
-	for q := 1; q < bins; q++ {
-		k.ds[q] = SplineMinDerivative + Softplus(p[2*bins+q-1]+splineDerivShift)
+}
+
+// deriv is the derivative at knot q: 1 at the ends, else from raw.
+func (k *spline) deriv(q int) float64 {
+	if q == 0 || q == k.bins {
+		return 1
 	}
+	return SplineMinDerivative + Softplus(k.p[2*k.bins+q-1]+splineDerivShift)
 }
 
 // cumulate sets s to the softmax of u and knots to the edges of bins of
@@ -290,8 +318,9 @@ func cumulate(knots, s, u []float64, bound float64) {
 	}
 	scale := 1 - float64(len(u))*SplineMinBin
 	knots[0] = -bound
+	inv := 1 / sum
 	for i := range s {
-		s[i] /= sum
+		s[i] *= inv
 		knots[i+1] = knots[i] + 2*bound*(SplineMinBin+scale*s[i])
 	}
 	knots[len(u)] = bound
@@ -312,22 +341,58 @@ func find(edges []float64, v float64) int {
 	return lo
 }
 
-// eval maps v in [−B, B] through the spline (or its inverse) and returns the
-// output and the log-derivative, each with its partials in the local inputs.
-func (k *spline) eval(v float64, inverse bool) (out, ld dual) {
+// locate finds v's bin (in x for the forward map, in y for the inverse).
+func (k *spline) locate(v float64, inverse bool) int {
 	edges := k.xs[:k.bins+1]
 	if inverse {
 		edges = k.ys[:k.bins+1]
 	}
-	b := find(edges, v)
-	k.bin = b
+	k.bin = find(edges, v)
+	return k.bin
+}
+
+// eval maps v in [−B, B] through the spline (or its inverse) and returns the
+// output and the log-derivative. It is evalDual without the partials, for
+// passes that record no gradient, its operations grouped alike so that a test
+// can hold the two to bit-identical values.
+func (k *spline) eval(v float64, inverse bool) (out, ld float64) {
+	b := k.locate(v, inverse)
+	xk, w := k.xs[b], k.xs[b+1]-k.xs[b]
+	yk, h := k.ys[b], k.ys[b+1]-k.ys[b]
+	dk, dk1 := k.deriv(b), k.deriv(b+1)
+	s := h / w
+	q := dk1 + dk - 2*s
+	var xi float64
+	if !inverse {
+		xi = (v - xk) / w
+	} else {
+		dy := v - yk
+		a := h*(s-dk) + dy*q
+		bb := h*dk - dy*q
+		c := -s * dy
+		disc := max(bb*bb-4*a*c, 0)
+		xi = min(max(2*c/(-bb-math.Sqrt(disc)), 0), 1)
+	}
+	om := 1 - xi
+	tt := xi * om
+	den := s + q*tt
+	ld = 2*math.Log(s) + math.Log(dk1*(xi*xi)+2*s*tt+dk*(om*om)) - 2*math.Log(den)
+	if inverse {
+		return xk + xi*w, -ld
+	}
+	return yk + h*(s*(xi*xi)+dk*tt)/den, ld
+}
+
+// evalDual is eval with the partials of both results in the local inputs.
+func (k *spline) evalDual(v float64, inverse bool) (out, ld dual) {
+	b := k.locate(v, inverse)
 	in := variable(v, locIn)
 	xk := variable(k.xs[b], locXK)
 	w := variable(k.xs[b+1]-k.xs[b], locW)
 	yk := variable(k.ys[b], locYK)
 	h := variable(k.ys[b+1]-k.ys[b], locH)
-	dk := variable(k.ds[b], locDK)
-	dk1 := variable(k.ds[b+1], locDK1)
+	dk := variable(k.deriv(b), locDK)
+	dk1 := variable(k.deriv(b+1), locDK1)
 	s := h.div(w)
 	q := dk1.add(dk).sub(s.scale(2))
 	var xi dual
