@@ -5,9 +5,7 @@ import (
 	"io"
 	"strconv"
 
-	"likelab/core/ad"
 	"likelab/core/data"
-	"likelab/core/flow"
 	"likelab/core/lab"
 )
 
@@ -17,7 +15,7 @@ func runLogProb(args []string, stdin io.Reader, stdout, stderr io.Writer) error 
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	f, _, err := loadModel(*dir)
+	m, _, err := loadModel(*dir)
 	if err != nil {
 		return err
 	}
@@ -26,7 +24,7 @@ func runLogProb(args []string, stdin io.Reader, stdout, stderr io.Writer) error 
 		return usageError{err.Error()}
 	}
 	lp := make([]float64, len(pts)/2)
-	f.EvalLogProb(ad.NewTape(), pts, lp, 4096)
+	m.LogProb(pts, lp)
 	w := bufio.NewWriter(stdout)
 	for _, v := range lp {
 		w.WriteString(strconv.FormatFloat(v, 'g', -1, 64))
@@ -35,17 +33,15 @@ func runLogProb(args []string, stdin io.Reader, stdout, stderr io.Writer) error 
 	return w.Flush()
 }
 
-// loadModel reads a model directory; a missing or bad one is the user's error.
-func loadModel(dir string) (*flow.Flow, lab.ModelConfig, error) {
+// loadModel reads a 2D model directory; a missing or bad one is the user's
+// error.
+func loadModel(dir string) (lab.Model2D, lab.ModelConfig, error) {
 	if dir == "" {
 		return nil, lab.ModelConfig{}, usagef("--model DIR is required")
 	}
-	f, mc, err := lab.LoadFlowModel(dir)
+	m, mc, err := lab.LoadModel2D(dir)
 	if err != nil {
 		return nil, mc, usageError{err.Error()}
 	}
-	if f.Dim() != 2 {
-		return nil, mc, usagef("--model %s is %d-dimensional; this command reads 2D points", dir, f.Dim())
-	}
-	return f, mc, nil
+	return m, mc, nil
 }

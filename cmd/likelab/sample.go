@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bufio"
 	"io"
-	"strconv"
 
-	"likelab/core/ad"
 	"likelab/core/data"
 	"likelab/core/nn"
 )
@@ -21,25 +18,11 @@ func runSample(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err := intIn("n", *n, 1, data.MaxCSVRows); err != nil {
 		return err
 	}
-	f, _, err := loadModel(*dir)
+	m, _, err := loadModel(*dir)
 	if err != nil {
 		return err
 	}
-	rng := nn.NewRNG(*seed, 0)
-	w := bufio.NewWriter(stdout)
-	t := ad.NewTape()
-	t.NoGrad = true
-	const chunk = 4096
-	for done := 0; done < *n; done += chunk {
-		t.Reset()
-		m := min(chunk, *n-done)
-		x := f.Sample(t, rng, m)
-		for i := 0; i < m; i++ {
-			w.WriteString(strconv.FormatFloat(x.Val[2*i], 'g', -1, 64))
-			w.WriteByte(',')
-			w.WriteString(strconv.FormatFloat(x.Val[2*i+1], 'g', -1, 64))
-			w.WriteByte('\n')
-		}
-	}
-	return w.Flush()
+	pts := make([]float64, 2**n)
+	m.Sample(nn.NewRNG(*seed, 0), pts)
+	return data.WriteCSV(stdout, pts)
 }

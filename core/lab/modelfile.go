@@ -60,18 +60,9 @@ func EncodeFlowModel(spec flow.Spec, f *flow.Flow, info TrainInfo) (config, weig
 // DecodeFlowModel rebuilds a flow from config.json and model.safetensors.
 // Nothing is returned unless both files are whole and agree.
 func DecodeFlowModel(config, weights []byte) (*flow.Flow, ModelConfig, error) {
-	var mc ModelConfig
-	if len(config) > maxConfigBytes {
-		return nil, mc, fmt.Errorf("%w: %s is over %d bytes", ErrModel, ConfigFile, maxConfigBytes)
-	}
-	if err := json.Unmarshal(config, &mc); err != nil {
-		return nil, mc, fmt.Errorf("%w: %s is not valid JSON: %v", ErrModel, ConfigFile, err)
-	}
-	if mc.Format != modelFormat {
-		return nil, mc, fmt.Errorf("%w: %s is not a likelab model (format %q)", ErrModel, ConfigFile, mc.Format)
-	}
-	if mc.Version != modelVersion {
-		return nil, mc, fmt.Errorf("%w: %s has version %d; this likelab reads version %d", ErrModel, ConfigFile, mc.Version, modelVersion)
+	mc, err := decodeHeader(config)
+	if err != nil {
+		return nil, mc, err
 	}
 	if mc.Family != "flow" || mc.Flow == nil {
 		return nil, mc, fmt.Errorf("%w: %s describes a %q model, not a flow", ErrModel, ConfigFile, mc.Family)
@@ -88,6 +79,25 @@ func DecodeFlowModel(config, weights []byte) (*flow.Flow, ModelConfig, error) {
 		return nil, mc, fmt.Errorf("%w: %s: %v", ErrModel, WeightsFile, err)
 	}
 	return f, mc, nil
+}
+
+// decodeHeader parses config.json and checks that it is a likelab model of
+// a version this build reads.
+func decodeHeader(config []byte) (ModelConfig, error) {
+	var mc ModelConfig
+	if len(config) > maxConfigBytes {
+		return mc, fmt.Errorf("%w: %s is over %d bytes", ErrModel, ConfigFile, maxConfigBytes)
+	}
+	if err := json.Unmarshal(config, &mc); err != nil {
+		return mc, fmt.Errorf("%w: %s is not valid JSON: %v", ErrModel, ConfigFile, err)
+	}
+	if mc.Format != modelFormat {
+		return mc, fmt.Errorf("%w: %s is not a likelab model (format %q)", ErrModel, ConfigFile, mc.Format)
+	}
+	if mc.Version != modelVersion {
+		return mc, fmt.Errorf("%w: %s has version %d; this likelab reads version %d", ErrModel, ConfigFile, mc.Version, modelVersion)
+	}
+	return mc, nil
 }
 
 // SaveFlowModel writes config.json and model.safetensors into dir, each
