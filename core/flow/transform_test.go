@@ -32,6 +32,31 @@ var transformCases = []transformCase{
 	}, 2},
 	{"RealNVP", 2, func(rng *rand.Rand) Transform { return NewRealNVP(2, 4, 8, rng) }, 2},
 	{"InvertedRealNVP", 3, func(rng *rand.Rand) Transform { return Invert{NewRealNVP(3, 3, 6, rng)} }, 1},
+	{"RQSplineCoupling2D", 2, func(rng *rand.Rand) Transform {
+		return NewRQSplineCoupling("s", 2, []int{0}, []int{1}, []int{8}, 8, 3, rng)
+	}, 2},
+	{"RQSplineCoupling5D", 5, func(rng *rand.Rand) Transform {
+		cond, trans := AlternatingMasks(5, 0)
+		return NewRQSplineCoupling("s", 5, cond, trans, []int{6, 6}, 5, 2.5, rng)
+	}, 1.5},
+	{"NSF", 2, func(rng *rand.Rand) Transform { return NewNSF(2, 3, 8, 6, 3, rng) }, 1.5},
+	{"MAF2D", 2, func(rng *rand.Rand) Transform { return NewMAF("m", 2, []int{8, 8}, rng) }, 2},
+	{"MAF4D", 4, func(rng *rand.Rand) Transform { return NewMAF("m", 4, []int{9}, rng) }, 1},
+	{"MAFChain", 3, func(rng *rand.Rand) Transform { return NewMAFChain(3, 3, 6, rng) }, 1},
+	{"IAFChain", 3, func(rng *rand.Rand) Transform { return NewIAFChain(3, 3, 6, rng) }, 1},
+	{"Planar2D", 2, func(rng *rand.Rand) Transform { return NewPlanar("p", 2, rng) }, 2},
+	{"PlanarChain3D", 3, func(rng *rand.Rand) Transform {
+		return Chain{NewPlanar("p0", 3, rng), NewPlanar("p1", 3, rng), NewPlanar("p2", 3, rng)}
+	}, 1},
+	{"Radial2D", 2, func(rng *rand.Rand) Transform { return NewRadial("r", 2, rng) }, 2},
+	{"RadialChain3D", 3, func(rng *rand.Rand) Transform {
+		return Chain{NewRadial("r0", 3, rng), NewRadial("r1", 3, rng), NewRadial("r2", 3, rng)}
+	}, 1},
+	{"ActNorm", 3, func(rng *rand.Rand) Transform { return NewActNorm("a", 3) }, 2},
+	{"Permute", 4, func(rng *rand.Rand) Transform { return NewPermute([]int{2, 0, 3, 1}) }, 1},
+	{"Reverse", 3, func(rng *rand.Rand) Transform { return NewReverse(3) }, 1},
+	{"LULinear", 3, func(rng *rand.Rand) Transform { return NewLULinear("l", 3, rng) }, 1},
+	{"LULinearIdentityInit", 2, func(rng *rand.Rand) Transform { return NewLULinear("l", 2, nil) }, 2},
 }
 
 // perturb moves every parameter away from its (often identity) initial value,
@@ -189,7 +214,7 @@ func checkGradients(t *testing.T, tr Transform, x []float64, n, d int, rng *rand
 			check("input", x, xg[i], i)
 		}
 		// a sample of parameter entries keeps the test fast for wide nets
-		for k := 0; k < 30; k++ {
+		for k := 0; k < 30 && len(ps) > 0; k++ { // (permutations have no parameters)
 			p := ps[rng.IntN(len(ps))]
 			i := rng.IntN(len(p.Val))
 			check(p.Name, p.Val, p.Grad[i], i)
