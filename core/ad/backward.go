@@ -113,6 +113,8 @@ func (n *Node) backward() {
 				gr[j] += g[i] * math.Exp(v-lse)
 			}
 		}
+	case opBCELogits, opGaussLogProb, opKLStdNormal, opRepeatRows, opReshape:
+		n.backwardVAE() // the ops of ops_vae.go
 	default:
 		n.backwardMore() // the ops of ops_more.go
 	}

@@ -61,6 +61,13 @@ var (
 		// bound 1.5 puts some of the inputs in [−2, 2] in the identity tails
 		{"RQSpline", []shape{{4, 2}, {4, 2 * 11}}, false, func(t *Tape, in []*Node) *Node { return t.RQSpline(in[0], in[1], 4, 1.5, false) }},
 		{"RQSplineInverse", []shape{{4, 2}, {4, 2 * 11}}, false, func(t *Tape, in []*Node) *Node { return t.RQSpline(in[0], in[1], 4, 2.5, true) }},
+		{"BCEWithLogitsEachRow", []shape{{3, 4}, {3, 4}}, false, func(t *Tape, in []*Node) *Node { return t.BCEWithLogitsEachRow(t.Scale(in[0], 8), in[1]) }},
+		{"GaussianLogProbEachRow", []shape{{3, 4}, {3, 4}, {3, 4}}, false, func(t *Tape, in []*Node) *Node { return t.GaussianLogProbEachRow(in[0], in[1], in[2]) }},
+		{"GaussianLogProbEachRowBroadcast", []shape{{3, 4}, {1, 4}, {1, 1}}, false, func(t *Tape, in []*Node) *Node { return t.GaussianLogProbEachRow(in[0], in[1], in[2]) }},
+		{"GaussianLogProbEachRowStd", []shape{{3, 4}}, false, func(t *Tape, in []*Node) *Node { return t.GaussianLogProbEachRow(in[0], nil, nil) }},
+		{"KLStdNormalEachRow", []shape{{3, 4}, {3, 4}}, false, func(t *Tape, in []*Node) *Node { return t.KLStdNormalEachRow(in[0], in[1]) }},
+		{"RepeatRows", []shape{{2, 3}}, false, func(t *Tape, in []*Node) *Node { return t.RepeatRows(in[0], 3) }},
+		{"Reshape", []shape{{4, 3}}, false, func(t *Tape, in []*Node) *Node { return t.Reshape(in[0], 2, 6) }},
 		{"Composite", []shape{{4, 3}, {3, 3}, {1, 3}}, false, func(t *Tape, in []*Node) *Node {
 			// a small MLP with a loss: a shape every model here uses
 			h := t.Tanh(t.Affine(in[0], in[1], in[2]))
