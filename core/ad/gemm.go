@@ -5,11 +5,12 @@ import (
 	"sync"
 )
 
-// This file holds gemmGo, the pure-Go matrix multiply that js/wasm uses (Go's
-// wasm backend emits no SIMD and gonum's loops reach only about 1.15 GFLOP/s
-// there, see /work/shared/NOTES-browser.md), and gemmCheck, the argument
-// checks shared by every gemm implementation. gemmGo has no build tag so that
-// it is tested and benchmarked natively as well.
+// This file holds gemmGo, the pure-Go matrix multiply behind gemm on js/wasm
+// for thin products and wherever WebAssembly SIMD128 is missing (Go's wasm
+// backend emits no SIMD, and gonum's loops reach only about 1.0 GFLOP/s
+// there against 5.5–6 here), and gemmCheck, the argument checks shared by
+// every gemm implementation. gemmGo has no build tag so that it is tested and
+// benchmarked natively as well.
 //
 // The layout follows the Goto/BLIS scheme: op(B) is copied ("packed") a block
 // of gemmKC×gemmNC at a time into strips of gemmNR columns, op(A) a block of
@@ -45,9 +46,8 @@ const (
 // training step allocates nothing. The packed blocks take at most about 1 MiB
 // whatever the matrices; bt holds at most gemmRowsMaxK·n elements. On js/wasm
 // there is one thread and gemmGo never blocks, so the mutex is never
-// contended there; natively gemmGo takes the small products (see
-// gonumMinWork), and the mutex keeps concurrent callers (parallel tests, say)
-// correct at the price of taking turns.
+// contended there; natively gemmGo only runs in tests and benchmarks, where
+// the mutex keeps parallel tests correct.
 var gemmScratch struct {
 	sync.Mutex
 	a  [][gemmMR]float64

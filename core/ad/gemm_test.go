@@ -28,6 +28,22 @@ var gemmImpls = []struct {
 	}},
 }
 
+// gemmAllImpls returns gemmImpls and the platform's own paths (the SIMD
+// module on js/wasm).
+func gemmAllImpls() []struct {
+	name string
+	fn   gemmFunc
+} {
+	impls := gemmImpls
+	for _, p := range gemmPlatformImpls {
+		impls = append(impls[:len(impls):len(impls)], struct {
+			name string
+			fn   gemmFunc
+		}{p.name, p.fn})
+	}
+	return impls
+}
+
 // gemmPad is a NaN with a recognisable payload. It fills the padding between
 // rows and the guard cells after each matrix: reading it would turn a result
 // into NaN, and writing it would change its bits.
@@ -179,7 +195,7 @@ func (tc gemmCase) check(t *testing.T, i int, gen func() float64, tol float64) {
 	want, mag := gemmRef(tc.tA, tc.tB, tc.alpha, a, b, tc.beta, c0)
 	a0, b0 := a.clone(), b.clone()
 
-	for _, impl := range gemmImpls {
+	for _, impl := range gemmAllImpls() {
 		c := c0.clone()
 		impl.fn(tc.tA, tc.tB, tc.m, tc.n, tc.k, tc.alpha, a.data(), a.ld, b.data(), b.ld, tc.beta, c.data(), c.ld)
 		for _, x := range []struct {
@@ -264,6 +280,23 @@ func TestGemmExact(t *testing.T) {
 	}
 }
 
+// TestGemmGrowing calls gemm on shapes that grow a little at a time, so the
+// scratch buffers (and the SIMD module's layout on js/wasm) grow between
+// calls without the module's memory having to. Not parallel, so it runs
+// before the parallel tests have grown everything.
+func TestGemmGrowing(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(6, 6))
+	gen := func() float64 { return float64(rnd.IntN(7) - 3) }
+	i := 0
+	for step := range 6 {
+		for _, tr := range gemmTransposes {
+			tc := gemmCase{tr[0], tr[1], 4 + 4*step, 4 + 3*step, 16 + 8*step, 1, 0, 0, 0, 0}
+			tc.check(t, i, gen, -1)
+			i++
+		}
+	}
+}
+
 // TestGemmRandom checks general real inputs against the reference within the
 // rounding error of a length-k sum.
 func TestGemmRandom(t *testing.T) {
@@ -321,7 +354,7 @@ func gemmCompare(got *gemmMatrix, want, mag []float64, tol float64) error {
 func TestGemmAlphaZero(t *testing.T) {
 	t.Parallel()
 	nan := func() float64 { return math.NaN() }
-	for _, impl := range gemmImpls {
+	for _, impl := range gemmAllImpls() {
 		for i, tc := range []struct {
 			m, n, k     int
 			alpha, beta float64
@@ -360,7 +393,7 @@ func TestGemmDeterministic(t *testing.T) {
 	t.Parallel()
 	rnd := rand.New(rand.NewPCG(4, 4))
 	gen := func() float64 { return 2*rnd.Float64() - 1 }
-	for _, impl := range gemmImpls {
+	for _, impl := range gemmAllImpls() {
 		for i, s := range [][3]int{{256, 128, 128}, {300, 400, 500}} {
 			m, n, k := s[0], s[1], s[2]
 			a := newGemmMatrix(m, k, 0, gen)
@@ -389,7 +422,7 @@ func TestGemmDeterministic(t *testing.T) {
 func TestGemmPanics(t *testing.T) {
 	t.Parallel()
 	s := make([]float64, 12)
-	for _, impl := range gemmImpls {
+	for _, impl := range gemmAllImpls() {
 		for i, tc := range []struct {
 			tA, tB       bool
 			m, n, k      int
@@ -421,34 +454,50 @@ func TestGemmPanics(t *testing.T) {
 	}
 }
 
-// TestGemmGoNoAlloc checks that a warm gemmGo allocates nothing, so a training
-// step on js/wasm stays allocation-free. Not parallel: AllocsPerRun counts
-// every allocation in the process.
-func TestGemmGoNoAlloc(t *testing.T) {
+// TestGemmNoAlloc checks that warm calls of gemmGo (both of its paths) and of
+// the platform's own paths allocate nothing, so a training step on js/wasm
+// stays allocation-free. (Natively gemm is gonum, whose parallel blocks
+// allocate.) Not parallel: AllocsPerRun counts every allocation in the
+// process; its own warm-up call grows the scratch buffers.
+func TestGemmNoAlloc(t *testing.T) {
 	rnd := rand.New(rand.NewPCG(5, 5))
-	m, n, k := 100, 400, 300 // several blocks along m, n and k
-	a := make([]float64, m*k)
-	b := make([]float64, k*n)
-	c := make([]float64, m*n)
+	const size = 300 * 400
+	a, b, c := make([]float64, size), make([]float64, size), make([]float64, size)
 	for i := range a {
 		a[i] = rnd.Float64()
-	}
-	for i := range b {
 		b[i] = rnd.Float64()
 	}
-	for _, tr := range [][2]bool{{false, false}, {false, true}, {true, false}, {true, true}} {
-		lda, ldb := k, n
-		if tr[0] {
-			lda = m
-		}
-		if tr[1] {
-			ldb = k
-		}
-		gemmGo(tr[0], tr[1], m, n, k, 1, a, lda, b, ldb, 0, c, n) // warm up the scratch buffers
-		if got := testing.AllocsPerRun(3, func() {
-			gemmGo(tr[0], tr[1], m, n, k, 1, a, lda, b, ldb, 0.5, c, n)
-		}); got != 0 {
-			t.Errorf("transposes %v: got %v allocations per call want 0", tr, got)
+	impls := []struct {
+		name string
+		fn   gemmFunc
+	}{{"gemmGo", gemmGo}}
+	for _, p := range gemmPlatformImpls {
+		impls = append(impls, struct {
+			name string
+			fn   gemmFunc
+		}{p.name, p.fn})
+	}
+	for _, impl := range impls {
+		for _, s := range [][3]int{
+			{100, 400, 300}, // packed, several blocks along m, n and k
+			{300, 50, 4},    // small depth: by rows
+			{2, 50, 300},    // two rows: by rows, op(B) copied when transposed
+		} {
+			m, n, k := s[0], s[1], s[2]
+			for _, tr := range gemmTransposes {
+				lda, ldb := k, n
+				if tr[0] {
+					lda = m
+				}
+				if tr[1] {
+					ldb = k
+				}
+				if got := testing.AllocsPerRun(3, func() {
+					impl.fn(tr[0], tr[1], m, n, k, 1, a, lda, b, ldb, 0.5, c, n)
+				}); got != 0 {
+					t.Errorf("%s %v transposes %v: got %v allocations per call want 0", impl.name, s, tr, got)
+				}
+			}
 		}
 	}
 }
