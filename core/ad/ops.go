@@ -289,6 +289,12 @@ func (t *Tape) SumEachCol(a *Node) *Node {
 	return out
 }
 
+// MeanEachRow records the R×1 column of row means of a.
+func (t *Tape) MeanEachRow(a *Node) *Node { return t.Scale(t.SumEachRow(a), 1/float64(a.C)) }
+
+// MeanEachCol records the 1×C row of column means of a.
+func (t *Tape) MeanEachCol(a *Node) *Node { return t.Scale(t.SumEachCol(a), 1/float64(a.R)) }
+
 // Cols records the columns idx of a, in that order (a gather). idx belongs
 // to the caller and must stay unchanged until Reset.
 func (t *Tape) Cols(a *Node, idx []int) *Node {

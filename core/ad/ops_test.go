@@ -49,6 +49,8 @@ var (
 		{"Mean", []shape{{2, 3}}, false, func(t *Tape, in []*Node) *Node { return t.Mean(in[0]) }},
 		{"SumEachRow", []shape{{3, 4}}, false, func(t *Tape, in []*Node) *Node { return t.SumEachRow(in[0]) }},
 		{"SumEachCol", []shape{{3, 4}}, false, func(t *Tape, in []*Node) *Node { return t.SumEachCol(in[0]) }},
+		{"MeanEachRow", []shape{{3, 4}}, false, func(t *Tape, in []*Node) *Node { return t.MeanEachRow(in[0]) }},
+		{"MeanEachCol", []shape{{3, 4}}, false, func(t *Tape, in []*Node) *Node { return t.MeanEachCol(in[0]) }},
 		{"Cols", []shape{{3, 4}}, false, func(t *Tape, in []*Node) *Node { return t.Cols(in[0], colsIdx) }},
 		{"SliceCols", []shape{{3, 5}}, false, func(t *Tape, in []*Node) *Node { return t.SliceCols(in[0], 1, 4) }},
 		{"Merge", []shape{{3, 2}, {3, 3}}, false, func(t *Tape, in []*Node) *Node { return t.Merge(in[0], mergeIA, in[1], mergeIB, 5) }},
