@@ -67,15 +67,29 @@ func DecodeFlowModel(config, weights []byte) (*flow.Flow, ModelConfig, error) {
 	if mc.Family != "flow" || mc.Flow == nil {
 		return nil, mc, fmt.Errorf("%w: %s describes a %q model, not a flow", ErrModel, ConfigFile, mc.Family)
 	}
+	if err := mc.Flow.Validate(); err != nil {
+		return nil, mc, fmt.Errorf("%w: %s: %v", ErrModel, ConfigFile, err)
+	}
+	// The weights are read first: their size is bounded by the file's, while
+	// the model config.json asks for is only bounded by Spec's limits. A
+	// config asking for far more parameters than the file holds is refused
+	// before anything that size is allocated.
+	ts, _, err := train.ReadSafetensors(weights)
+	if err != nil {
+		return nil, mc, fmt.Errorf("%w: %s: %v", ErrModel, WeightsFile, err)
+	}
+	have := 0
+	for _, t := range ts {
+		have += len(t.Data)
+	}
+	if need := minParams(*mc.Flow); need > have {
+		return nil, mc, fmt.Errorf("%w: %s describes a model of at least %d parameters; %s holds %d", ErrModel, ConfigFile, need, WeightsFile, have)
+	}
 	f, err := flow.New(*mc.Flow, nn.NewRNG(0, 0))
 	if err != nil {
 		return nil, mc, fmt.Errorf("%w: %s: %v", ErrModel, ConfigFile, err)
 	}
-	ts, _, err := train.ReadSafetensors(weights)
-	if err == nil {
-		err = train.LoadParams(f.Params(), ts)
-	}
-	if err != nil {
+	if err := train.LoadParams(f.Params(), ts); err != nil {
 		return nil, mc, fmt.Errorf("%w: %s: %v", ErrModel, WeightsFile, err)
 	}
 	return f, mc, nil
@@ -98,6 +112,16 @@ func decodeHeader(config []byte) (ModelConfig, error) {
 		return mc, fmt.Errorf("%w: %s has version %d; this likelab reads version %d", ErrModel, ConfigFile, mc.Version, modelVersion)
 	}
 	return mc, nil
+}
+
+// minParams is a lower bound on the parameter count of the flow s
+// describes: conditioner networks hold at least hidden² weights per layer.
+func minParams(s flow.Spec) int {
+	switch s.Model {
+	case "realnvp", "nsf", "maf", "iaf":
+		return s.Layers * s.Hidden * s.Hidden
+	}
+	return 0
 }
 
 // SaveFlowModel writes config.json and model.safetensors into dir, each

@@ -54,6 +54,14 @@ func New(params []*nn.Param, loss LossFunc, lr float64) *Trainer {
 // Steps is the number of steps taken.
 func (tr *Trainer) Steps() int { return tr.step }
 
+// Resume sets the step count of a trainer whose parameters were loaded from
+// a checkpoint taken after that many steps, so counts and logs go on from
+// there. The optimiser's moments start afresh.
+func (tr *Trainer) Resume(steps int) {
+	tr.step = max(steps, 0)
+	tr.hasSnap = false
+}
+
 // Step runs one step: loss, gradients, update. When the loss or gradients
 // are not finite the update is skipped; when a snapshot exists the
 // parameters and optimiser go back to it and the learning rate is halved.
