@@ -33,6 +33,19 @@ type app struct {
 	panics  int
 	status  lab.Status
 	panel   *panel
+
+	note      string // a passing notice (saved, loaded, …)
+	noteUntil time.Time
+	saving    bool
+	lastSave  time.Time
+	savedStep int
+	panicNext bool // test hook: panic in the next Update
+}
+
+// notice shows a passing message for a few seconds.
+func (a *app) notice(msg string) {
+	a.note, a.noteUntil = msg, time.Now().Add(8*time.Second)
+	a.refreshMessage()
 }
 
 func newApp() *app {
@@ -76,13 +89,20 @@ func (a *app) do(name string) {
 			a.setConfig(a.cfg, a.hashErr)
 			return
 		}
+		if name != "pause" {
+			a.lastErr = "" // the user acts on the message: carry on
+		}
 		a.host.command(name)
 	})
 }
 
 func (a *app) refreshMessage() {
 	msg := a.hashErr
-	for _, m := range []string{a.host.problem(), a.lastErr} {
+	note := ""
+	if time.Now().Before(a.noteUntil) {
+		note = a.note
+	}
+	for _, m := range []string{a.host.problem(), a.lastErr, note} {
 		if m != "" {
 			if msg != "" {
 				msg += " "
@@ -125,7 +145,14 @@ func (a *app) Update() error {
 		a.lastErr = w.err
 		a.setConfig(a.cfg, a.hashErr)
 	}
+	a.guard("a test hook", func() {
+		if a.panicNext {
+			a.panicNext = false
+			panic("test hook: a deliberate panic on the page")
+		}
+	})
 	a.guard("the keyboard", a.keys)
+	a.guard("autosave", func() { a.maybeAutosave(time.Now()) })
 	a.guard("training", func() {
 		a.host.tick(time.Duration(a.cfg.Speed) * time.Millisecond)
 		st := a.host.status()

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"errors"
 	"image"
 	"time"
 
@@ -26,6 +27,16 @@ type host interface {
 	// problem is an error the host met outside the scene (a failed build, a
 	// panic in the worker), or "".
 	problem() string
+	// save asks for the current model's files (config.json and
+	// model.safetensors); done runs with them or an error — at once for a
+	// local scene, when the worker answers otherwise.
+	save(done func(config, weights []byte, err error))
+	// load replaces the scene with one built from model files, keeping cfg's
+	// page settings; done runs with the new configuration, or with an error
+	// while the old scene goes on.
+	load(cfg lab.Config, config, weights []byte, done func(lab.Config, error))
+	// testPanic makes the scene's host panic once (test hook).
+	testPanic()
 }
 
 // localHost runs the scene on the page's own thread.
@@ -68,3 +79,24 @@ func (h *localHost) frame(dst *image.RGBA) bool {
 }
 
 func (h *localHost) problem() string { return h.err }
+
+func (h *localHost) save(done func(config, weights []byte, err error)) {
+	sv, ok := h.scene.(lab.Saver)
+	if !ok {
+		done(nil, nil, errNoModel)
+		return
+	}
+	done(sv.Save())
+}
+
+func (h *localHost) load(cfg lab.Config, config, weights []byte, done func(lab.Config, error)) {
+	s, c, err := lab.Load(cfg, config, weights)
+	if err == nil {
+		h.scene, h.err = s, ""
+	}
+	done(c, err)
+}
+
+func (h *localHost) testPanic() { panic("test hook: a deliberate panic on the page") }
+
+var errNoModel = errors.New("this scene has no model to save yet")

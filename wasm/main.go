@@ -14,6 +14,9 @@ func main() {
 	a.exposeAPI()
 	a.buildPanel()
 	a.applyHash(js.Global().Get("location").Get("hash").String())
+	a.queue = append(a.queue, (*app).restoreAutosave)
+	a.listenForDrops()
+	a.listenForMessages()
 	js.Global().Call("addEventListener", "hashchange", js.FuncOf(func(this js.Value, args []js.Value) any {
 		h := js.Global().Get("location").Get("hash").String()
 		if h != "#"+a.cfg.Hash() {

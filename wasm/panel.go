@@ -59,6 +59,35 @@ func (a *app) buildPanel() {
 	}
 	root.Call("appendChild", buttons)
 
+	files := el("div", "")
+	files.Set("className", "buttons")
+	save := el("button", "Save model")
+	save.Set("title", "download config.json and model.safetensors (the CLI's files)")
+	p.onClick(save, a.saveModel)
+	picker := el("input", "")
+	picker.Set("type", "file")
+	picker.Set("multiple", true)
+	picker.Set("accept", ".json,.safetensors")
+	picker.Get("style").Set("display", "none")
+	picker.Set("id", "load-input")
+	change := js.FuncOf(func(this js.Value, args []js.Value) any {
+		a.loadFiles(picker.Get("files"))
+		picker.Set("value", "")
+		return nil
+	})
+	p.funcs = append(p.funcs, change)
+	picker.Call("addEventListener", "change", change)
+	load := el("button", "Load model")
+	load.Set("title", "pick config.json and model.safetensors together (or drop them on the page)")
+	p.onClick(load, func() { picker.Call("click") })
+	export := el("button", "PNG")
+	export.Set("title", "download the picture")
+	p.onClick(export, a.exportPNG)
+	for _, b := range []js.Value{save, load, export, picker} {
+		files.Call("appendChild", b)
+	}
+	root.Call("appendChild", files)
+
 	p.readout = el("pre", "")
 	p.readout.Set("className", "readout")
 	p.readout.Set("id", "readout")
@@ -158,7 +187,7 @@ func (p *panel) update(st lab.Status, fps float64) {
 		text += "\nheld-out    " + num(st.HeldOut)
 	}
 	if !math.IsNaN(st.Entropy) {
-		text += "\nentropy     " + num(st.Entropy) + "  (the floor)"
+		text += "\nfloor       " + num(st.Entropy) + " (entropy)"
 	}
 	if text != p.lastText {
 		p.readout.Set("textContent", text)

@@ -4,6 +4,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"image"
 	"time"
 
@@ -29,6 +30,10 @@ type workerHost struct {
 	fresh  bool
 	sent   image.Point
 	cfg    lab.Config
+
+	nextID  int
+	saving  map[int]func(config, weights []byte, err error)
+	loading map[int]func(lab.Config, error)
 }
 
 // newWorkerHost starts the worker, or returns nil where the page cannot
@@ -38,7 +43,8 @@ func newWorkerHost() *workerHost {
 	if !ctor.Truthy() {
 		return nil
 	}
-	h := &workerHost{st: lab.NoStatus()}
+	h := &workerHost{st: lab.NoStatus(), saving: map[int]func([]byte, []byte, error){},
+		loading: map[int]func(lab.Config, error){}}
 	h.onMsg = js.FuncOf(func(this js.Value, args []js.Value) any {
 		h.receive(args[0].Get("data"))
 		return nil
@@ -76,6 +82,34 @@ func (h *workerHost) receive(d js.Value) {
 		h.pix = h.pix[:n]
 		js.CopyBytesToGo(h.pix, arr)
 		h.pw, h.ph, h.fresh = w, ht, true
+	case "model":
+		id := d.Get("id").Int()
+		done := h.saving[id]
+		delete(h.saving, id)
+		if done == nil {
+			return
+		}
+		if e := d.Get("error"); e.Truthy() {
+			done(nil, nil, errors.New(e.String()))
+			return
+		}
+		done([]byte(d.Get("config").String()), bytesFromJS(d.Get("weights")), nil)
+	case "loaded":
+		id := d.Get("id").Int()
+		done := h.loading[id]
+		delete(h.loading, id)
+		if done == nil {
+			return
+		}
+		if e := d.Get("error"); e.Truthy() {
+			done(h.cfg, errors.New(e.String()))
+			return
+		}
+		cfg, err := lab.ParseHash(d.Get("hash").String())
+		if err == nil {
+			h.cfg = cfg
+		}
+		done(cfg, err)
 	case "fatal":
 		h.failed = true
 		h.err = d.Get("text").String()
@@ -113,3 +147,30 @@ func (h *workerHost) frame(dst *image.RGBA) bool {
 }
 
 func (h *workerHost) problem() string { return h.err }
+
+func (h *workerHost) save(done func(config, weights []byte, err error)) {
+	h.nextID++
+	h.saving[h.nextID] = done
+	h.post(map[string]any{"type": "save", "id": h.nextID})
+}
+
+func (h *workerHost) load(cfg lab.Config, config, weights []byte, done func(lab.Config, error)) {
+	h.nextID++
+	h.loading[h.nextID] = done
+	h.post(map[string]any{"type": "load", "id": h.nextID, "hash": cfg.Hash(), "config": string(config),
+		"weights": bytesToJS(weights)})
+}
+
+func (h *workerHost) testPanic() { h.post(map[string]any{"type": "panic"}) }
+
+func bytesFromJS(v js.Value) []byte {
+	b := make([]byte, v.Get("length").Int())
+	js.CopyBytesToGo(b, v)
+	return b
+}
+
+func bytesToJS(b []byte) js.Value {
+	v := js.Global().Get("Uint8Array").New(len(b))
+	js.CopyBytesToJS(v, b)
+	return v
+}

@@ -96,10 +96,19 @@ func (w *worker) handle(m js.Value) {
 		w.build(cfg)
 	case "reset":
 		w.build(w.cfg)
+	case "save":
+		w.save(m.Get("id").Int())
+	case "load":
+		w.load(m)
+	case "panic":
+		panic("test hook: a deliberate panic in the worker")
 	case "size":
 		w.size = image.Pt(max(m.Get("w").Int(), 1), max(m.Get("h").Int(), 1))
 		w.rgba = image.NewRGBA(image.Rectangle{Max: w.size})
 	default:
+		if t != "pause" {
+			w.problem = "" // the user carries on after a reported problem
+		}
 		if w.scene != nil {
 			if err := lab.Apply(w.scene, t); err != nil {
 				w.problem = "worker: " + err.Error()
@@ -116,6 +125,46 @@ func (w *worker) build(cfg lab.Config) {
 		return
 	}
 	w.cfg, w.scene, w.problem = cfg, s, ""
+}
+
+func (w *worker) save(id int) {
+	reply := map[string]any{"type": "model", "id": id}
+	defer func() { w.self.Call("postMessage", reply) }()
+	sv, ok := w.scene.(lab.Saver)
+	if !ok {
+		reply["error"] = "this scene has no model to save yet"
+		return
+	}
+	config, weights, err := sv.Save()
+	if err != nil {
+		reply["error"] = err.Error()
+		return
+	}
+	arr := js.Global().Get("Uint8Array").New(len(weights))
+	js.CopyBytesToJS(arr, weights)
+	reply["config"], reply["weights"] = string(config), arr
+}
+
+// load replaces the scene with one built from model files; a bad file
+// leaves the current scene as it was.
+func (w *worker) load(m js.Value) {
+	reply := map[string]any{"type": "loaded", "id": m.Get("id").Int()}
+	defer func() { w.self.Call("postMessage", reply) }()
+	cfg, err := lab.ParseHash(m.Get("hash").String())
+	if err != nil {
+		reply["error"] = err.Error()
+		return
+	}
+	wv := m.Get("weights")
+	weights := make([]byte, wv.Get("length").Int())
+	js.CopyBytesToGo(weights, wv)
+	s, c, err := lab.Load(cfg, []byte(m.Get("config").String()), weights)
+	if err != nil {
+		reply["error"] = err.Error()
+		return
+	}
+	w.cfg, w.scene, w.problem = c, s, ""
+	reply["hash"] = c.Hash()
 }
 
 func (w *worker) postFrame() {

@@ -1,0 +1,262 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"strings"
+	"syscall/js"
+	"time"
+
+	"likelab/core/lab"
+	"likelab/render"
+)
+
+// Limits on files a user hands the page: a flow of the page's largest
+// settings is well under these.
+const (
+	maxModelFile  = 64 << 20
+	maxConfigFile = 1 << 20
+)
+
+// download offers data to the user as a file.
+func download(name, mime string, data []byte) {
+	blob := js.Global().Get("Blob").New(js.ValueOf([]any{bytesToJS(data)}), map[string]any{"type": mime})
+	url := js.Global().Get("URL").Call("createObjectURL", blob)
+	a := document().Call("createElement", "a")
+	a.Set("href", url)
+	a.Set("download", name)
+	a.Get("style").Set("display", "none")
+	document().Get("body").Call("appendChild", a)
+	a.Call("click")
+	a.Call("remove")
+	// revoke later: the download starts asynchronously
+	js.Global().Call("setTimeout", js.FuncOf(func(js.Value, []js.Value) any {
+		js.Global().Get("URL").Call("revokeObjectURL", url)
+		return nil
+	}), 10000)
+}
+
+// saveModel downloads the current model as config.json and
+// model.safetensors, the files `likelab train` writes.
+func (a *app) saveModel() {
+	a.host.save(func(config, weights []byte, err error) {
+		a.queue = append(a.queue, func(a *app) {
+			if err != nil {
+				a.notice("Could not save the model: " + err.Error())
+				return
+			}
+			download(lab.ConfigFile, "application/json", config)
+			download(lab.WeightsFile, "application/octet-stream", weights)
+			a.notice("Saved the model as config.json and model.safetensors (load both together).")
+		})
+	})
+}
+
+// loadFiles reads the files a user picked or dropped — config.json and
+// model.safetensors, in any order — and loads the model. Anything wrong is
+// said on the page and the current model stays.
+func (a *app) loadFiles(files js.Value) {
+	n := files.Length()
+	var config, weights []byte
+	var problems []string
+	pending := 0
+	finish := func() {
+		if pending > 0 {
+			return
+		}
+		a.queue = append(a.queue, func(a *app) {
+			switch {
+			case len(problems) > 0:
+				a.notice("Model not loaded: " + strings.Join(problems, "; "))
+			case config == nil || weights == nil:
+				a.notice("Model not loaded: pick both files a saved model consists of, config.json and model.safetensors.")
+			default:
+				a.loadModel(config, weights, "the chosen files")
+			}
+		})
+	}
+	for i := 0; i < n; i++ {
+		f := files.Index(i)
+		name := f.Get("name").String()
+		size := f.Get("size").Int()
+		isJSON := strings.HasSuffix(strings.ToLower(name), ".json")
+		limit := maxModelFile
+		if isJSON {
+			limit = maxConfigFile
+		}
+		if size > limit {
+			problems = append(problems, fmt.Sprintf("%s is %d bytes, over the %d-byte limit", name, size, limit))
+			continue
+		}
+		pending++
+		var then, fail js.Func
+		then = js.FuncOf(func(_ js.Value, args []js.Value) any {
+			b := bytesFromJS(js.Global().Get("Uint8Array").New(args[0]))
+			if isJSON {
+				config = b
+			} else {
+				weights = b
+			}
+			pending--
+			finish()
+			then.Release()
+			fail.Release()
+			return nil
+		})
+		fail = js.FuncOf(func(_ js.Value, args []js.Value) any {
+			problems = append(problems, name+" could not be read")
+			pending--
+			finish()
+			then.Release()
+			fail.Release()
+			return nil
+		})
+		f.Call("arrayBuffer").Call("then", then, fail)
+	}
+	finish()
+}
+
+// loadModel replaces the scene with a saved model; a bad one is refused
+// with a message and the current scene goes on.
+func (a *app) loadModel(config, weights []byte, from string) {
+	a.host.load(a.cfg, config, weights, func(cfg lab.Config, err error) {
+		a.queue = append(a.queue, func(a *app) {
+			if err != nil {
+				a.notice(fmt.Sprintf("Model from %s not loaded (the current one is kept): %v", from, err))
+				return
+			}
+			a.cfg = cfg
+			replaceHash(cfg.Hash())
+			if a.panel != nil {
+				a.panel.sync(cfg)
+			}
+			a.notice("Loaded the model from " + from + ".")
+		})
+	})
+}
+
+// exportPNG downloads the current picture.
+func (a *app) exportPNG() {
+	b, err := a.pngBytes()
+	if err != nil {
+		a.notice("Could not export the picture: " + err.Error())
+		return
+	}
+	download(fmt.Sprintf("likelab-%s-step%d.png", a.cfg.Scene, a.status.Step), "image/png", b)
+}
+
+func (a *app) pngBytes() ([]byte, error) {
+	if a.rgba == nil || !a.drawn {
+		return nil, errors.New("nothing drawn yet")
+	}
+	var buf bytes.Buffer
+	err := render.EncodePNG(&buf, a.rgba)
+	return buf.Bytes(), err
+}
+
+// The autosave keeps the model in localStorage so a reload (or Ebiten's
+// reload after a lost WebGL context) resumes where it was. It is versioned
+// and checksummed: a corrupted or foreign entry is ignored with a message.
+const (
+	autosaveKey     = "likelab.autosave"
+	autosaveVersion = 1
+	autosaveEvery   = 10 * time.Second
+)
+
+type autosave struct {
+	Version int    `json:"v"`
+	Hash    string `json:"hash"`
+	Step    int    `json:"step"`
+	CRC     uint32 `json:"crc"`
+	Config  string `json:"config"`
+	Weights string `json:"weights"` // base64
+}
+
+func autosaveCRC(config string, weights []byte) uint32 {
+	c := crc32.ChecksumIEEE([]byte(config))
+	return crc32.Update(c, crc32.IEEETable, weights)
+}
+
+// maybeAutosave saves the model when training has moved on since the last
+// save and enough time has passed.
+func (a *app) maybeAutosave(now time.Time) {
+	if a.saving || now.Sub(a.lastSave) < autosaveEvery || a.status.Step == a.savedStep || a.status.Step == 0 {
+		return
+	}
+	a.saving, a.lastSave = true, now
+	step, hash := a.status.Step, a.cfg.Hash()
+	a.host.save(func(config, weights []byte, err error) {
+		a.queue = append(a.queue, func(a *app) {
+			a.saving = false
+			if err != nil {
+				return
+			}
+			e := autosave{Version: autosaveVersion, Hash: hash, Step: step, CRC: autosaveCRC(string(config), weights),
+				Config: string(config), Weights: base64.StdEncoding.EncodeToString(weights)}
+			b, _ := json.Marshal(e)
+			if storageSet(autosaveKey, string(b)) {
+				a.savedStep = step
+			}
+		})
+	})
+}
+
+// restoreAutosave loads the saved model if it belongs to the configuration
+// being opened; a bad entry is reported and removed.
+func (a *app) restoreAutosave() {
+	raw, ok := storageGet(autosaveKey)
+	if !ok {
+		return
+	}
+	var e autosave
+	if err := json.Unmarshal([]byte(raw), &e); err != nil || e.Version != autosaveVersion {
+		storageRemove(autosaveKey)
+		a.notice("A saved session from another version of likelab was ignored.")
+		return
+	}
+	if e.Hash != a.cfg.Hash() {
+		return // it belongs to another link; keep it for that one
+	}
+	weights, err := base64.StdEncoding.DecodeString(e.Weights)
+	if err != nil || autosaveCRC(e.Config, weights) != e.CRC {
+		storageRemove(autosaveKey)
+		a.notice("The saved session was damaged and has been ignored; training starts afresh.")
+		return
+	}
+	a.savedStep = e.Step
+	a.loadModel([]byte(e.Config), weights, fmt.Sprintf("the saved session (step %d)", e.Step))
+}
+
+// storage calls go through try/catch-like guards: localStorage throws when
+// disabled or full, and a JS exception would otherwise panic in Go.
+func storageGet(key string) (string, bool) {
+	var v js.Value
+	if !jsTry(func() { v = js.Global().Get("localStorage").Call("getItem", key) }) || v.IsNull() || v.IsUndefined() {
+		return "", false
+	}
+	return v.String(), true
+}
+
+func storageSet(key, value string) bool {
+	return jsTry(func() { js.Global().Get("localStorage").Call("setItem", key, value) })
+}
+
+func storageRemove(key string) {
+	jsTry(func() { js.Global().Get("localStorage").Call("removeItem", key) })
+}
+
+func jsTry(f func()) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	f()
+	return true
+}
