@@ -10,6 +10,7 @@ import (
 	"likelab/core/flow"
 	"likelab/core/nn"
 	"likelab/core/train"
+	"likelab/core/vae"
 )
 
 // The files of a saved model directory, the same for the CLI and the page.
@@ -32,6 +33,7 @@ type ModelConfig struct {
 	Version int        `json:"version"`
 	Family  string     `json:"family"`
 	Flow    *flow.Spec `json:"flow,omitempty"`
+	VAE     *vae.Spec  `json:"vae,omitempty"`
 	Train   TrainInfo  `json:"train"`
 }
 
