@@ -9,11 +9,12 @@
 GO   ?= go
 ADDR ?= 127.0.0.1:8080
 SITE ?= site
+SINGLE ?= likelab.html
 
 GOROOT    := $(shell $(GO) env GOROOT)
 WASM_EXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 
-.PHONY: all site serve cli test bench clean
+.PHONY: all site single serve cli test bench clean
 
 all: site cli
 
@@ -28,9 +29,13 @@ site:
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o $(SITE)/likelab-worker.wasm ./wasm/worker
 	cp $(GOROOT)/lib/wasm/wasm_exec.js $(SITE)/wasm_exec.js
 	cp index.html $(SITE)/index.html
-	cp wasm/worker.js $(SITE)/worker.js
+	cp wasm/worker.js wasm/sw.js $(SITE)/
 	for f in likelab likelab-worker; do \
 		gzip -9 -n -c $(SITE)/$$f.wasm > $(SITE)/$$f.wasm.gz.tmp && mv $(SITE)/$$f.wasm.gz.tmp $(SITE)/$$f.wasm.gz; done
+
+# One self-contained HTML file (wasm inlined) that opens from disk with no server.
+single: site
+	$(GO) run ./cmd/mksingle -site $(SITE) -out $(SINGLE)
 
 serve: site
 	$(GO) run serve.go -addr $(ADDR) -dir $(SITE)
@@ -65,4 +70,4 @@ bench:
 	GOOS=js GOARCH=wasm $(GO) test -run XXX -bench . -exec="$(WASM_EXEC)" ./core/...
 
 clean:
-	rm -rf $(SITE) bin
+	rm -rf $(SITE) bin $(SINGLE)

@@ -153,6 +153,14 @@ func buildSite(t testing.TB) string {
 // test ends, and returns its base URL (ending in "/").
 func startServer(t testing.TB, dir string) string {
 	t.Helper()
+	base, _ := startStoppableServer(t, dir)
+	return base
+}
+
+// startStoppableServer is startServer that also returns a function stopping
+// the server early (to test what the page does offline).
+func startStoppableServer(t testing.TB, dir string) (string, func()) {
+	t.Helper()
 	cmd := exec.Command(buildServe(t), "-addr", "127.0.0.1:0", "-dir", dir)
 	var stderr bytes.Buffer
 	out := &firstLine{ready: make(chan struct{})}
@@ -163,15 +171,19 @@ func startServer(t testing.TB, dir string) string {
 	exited := make(chan struct{}) // closed when serve has exited, with waitErr set
 	var waitErr error
 	go func() { waitErr = cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(5 * time.Second):
-			cmd.Process.Kill()
-			<-exited
-		}
-	})
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cmd.Process.Signal(syscall.SIGTERM)
+			select {
+			case <-exited:
+			case <-time.After(5 * time.Second):
+				cmd.Process.Kill()
+				<-exited
+			}
+		})
+	}
+	t.Cleanup(stop)
 
 	select {
 	case <-out.ready:
@@ -180,13 +192,13 @@ func startServer(t testing.TB, dir string) string {
 		if i < 0 {
 			t.Fatalf("serve printed %q, want its http://127.0.0.1:PORT/ address", line)
 		}
-		return line[i:]
+		return line[i:], stop
 	case <-exited:
 		t.Fatalf("serve exited before serving: %v; stderr: %s", waitErr, stderr.String())
 	case <-time.After(10 * time.Second):
 		t.Fatalf("serve did not print its address within 10 s; stderr: %s", stderr.String())
 	}
-	return ""
+	return "", stop
 }
 
 // firstLine is an io.Writer that keeps what is written and closes ready at the
@@ -346,6 +358,8 @@ func isForeign(raw, host string) bool {
 		return false
 	case "http", "ws":
 		return u.Host != host
+	case "file":
+		return host != "" // a page opened from disk may read the disk, nothing else may
 	}
 	return true
 }

@@ -54,7 +54,20 @@ func newWorkerHost() *workerHost {
 		h.err = "The training worker failed to load; training on the page instead."
 		return nil
 	})
-	h.w = ctor.New("worker.js")
+	// The single-file build (make single) gives the worker as a blob URL and
+	// its wasm as bytes in window.likelabInline; otherwise it is a file.
+	// A page may forbid workers (a strict policy, a file:// origin): then
+	// the constructor throws and the page trains by itself.
+	if !jsTry(func() {
+		if in := js.Global().Get("likelabInline"); in.Truthy() {
+			h.w = ctor.New(in.Get("workerURL"), map[string]any{"name": "inline"})
+			h.w.Call("postMessage", map[string]any{"type": "wasm", "bytes": in.Get("workerWasm")})
+		} else {
+			h.w = ctor.New("worker.js")
+		}
+	}) {
+		return nil
+	}
 	h.w.Call("addEventListener", "message", h.onMsg)
 	h.w.Call("addEventListener", "error", h.onErr)
 	return h
