@@ -14,7 +14,7 @@ SINGLE ?= likelab.html
 GOROOT    := $(shell $(GO) env GOROOT)
 WASM_EXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 
-.PHONY: all site single serve cli test bench clean
+.PHONY: all site single serve cli test bench fuzz clean
 
 all: site cli
 
@@ -68,6 +68,10 @@ test:
 bench:
 	$(GO) test -run XXX -bench . ./core/...
 	GOOS=js GOARCH=wasm $(GO) test -run XXX -bench . -exec="$(WASM_EXEC)" ./core/...
+
+# Every fuzz test for FUZZTIME each (default 60s); findings land in testdata/fuzz.
+fuzz:
+	FUZZTIME=$(or $(FUZZTIME),60s) GO=$(GO) tools/fuzz.sh
 
 clean:
 	rm -rf $(SITE) bin $(SINGLE)
