@@ -30,6 +30,7 @@ site:
 	cp $(GOROOT)/lib/wasm/wasm_exec.js $(SITE)/wasm_exec.js
 	cp index.html $(SITE)/index.html
 	cp wasm/worker.js wasm/sw.js $(SITE)/
+	cp docs/slides.html $(SITE)/slides.html
 	for f in likelab likelab-worker; do \
 		gzip -9 -n -c $(SITE)/$$f.wasm > $(SITE)/$$f.wasm.gz.tmp && mv $(SITE)/$$f.wasm.gz.tmp $(SITE)/$$f.wasm.gz; done
 

@@ -278,24 +278,36 @@ func (s *FlowScene) Draw(dst *image.RGBA) bool {
 	s.dirty, s.lastDst = false, b
 	fill(dst, background)
 	const pad, label = 12, 18
+	// Two square panels above the chart; in a wide, low frame (a slide) the
+	// chart goes beside them instead, so the panels can use the full height.
 	chartH := max(b.Dy()/4, 120)
 	side := min((b.Dx()-3*pad)/2, b.Dy()-chartH-2*pad-label)
+	wide := min((b.Dx()-4*pad)*2/7, b.Dy()-2*pad-label)
+	if wide > side {
+		side = wide
+	}
 	if side < 16 {
 		return true
 	}
 	left := image.Rect(b.Min.X+pad, b.Min.Y+pad+label, b.Min.X+pad+side, b.Min.Y+pad+label+side)
 	right := left.Add(image.Pt(side+pad, 0))
+	chart := image.Rect(b.Min.X+pad, right.Max.Y+pad, b.Max.X-pad, b.Max.Y-pad)
+	if side == wide {
+		chart = image.Rect(right.Max.X+pad, right.Min.Y, b.Max.X-pad, right.Max.Y)
+	}
 	render.Heatmap(dst.SubImage(left).(*image.RGBA), s.targetGrid, render.Magma, 0, maxOf(s.targetGrid.V))
-	render.Text(dst, left.Min.X, left.Min.Y-5, s.targetLabel, textColor)
+	render.Text(dst, left.Min.X, left.Min.Y-5, fitText(side, []string{s.targetLabel, "target"}), textColor)
 	if s.haveModel {
 		md := dst.SubImage(right).(*image.RGBA)
 		render.Heatmap(md, s.modelGrid, render.Magma, 0, maxOf(s.modelGrid.V))
 		render.Scatter(md, s.view, s.samples, sampleDot, 1.5)
 	}
-	render.Text(dst, right.Min.X, right.Min.Y-5,
-		fmt.Sprintf("model: log p(x) = log p_Z(f(x)) + log|det J_f(x)|   step %d", s.gridStep), textColor)
-	chart := image.Rect(b.Min.X+pad, right.Max.Y+pad, b.Max.X-pad, b.Max.Y-pad)
-	if chart.Dy() > 40 {
+	render.Text(dst, right.Min.X, right.Min.Y-5, fitText(side, []string{
+		fmt.Sprintf("model: log p(x) = log p_Z(f(x)) + log|det J_f(x)|, step %d", s.gridStep),
+		fmt.Sprintf("model density, step %d", s.gridStep),
+		"model",
+	}), textColor)
+	if chart.Dy() > 40 && chart.Dx() > 80 {
 		opts := render.ChartOptions{Title: "negative log-likelihood (nats)", XLabel: "step",
 			Background: background, Foreground: textColor}
 		if !math.IsNaN(s.entropy) {
@@ -307,6 +319,17 @@ func (s *FlowScene) Draw(dst *image.RGBA) bool {
 		}, opts)
 	}
 	return true
+}
+
+// fitText returns the first of the labels (longest first) that fits width
+// pixels, or the last.
+func fitText(width int, labels []string) string {
+	for _, l := range labels {
+		if render.TextWidth(l) <= width {
+			return l
+		}
+	}
+	return labels[len(labels)-1]
 }
 
 func fill(dst *image.RGBA, c color.RGBA) {

@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"fmt"
 	"image"
 	"math"
 	"os"
@@ -99,5 +100,38 @@ func TestHistoryThins(t *testing.T) {
 	}
 	if h.x[0] != 0 || h.x[len(h.x)-1] < 90*maxHistory {
 		t.Errorf("history spans %v…%v, want the whole run", h.x[0], h.x[len(h.x)-1])
+	}
+}
+
+// TestFlowSceneLayouts draws the scene at the sizes it meets — a laptop
+// page, a projector, a wide slide iframe, a phone — and checks that the
+// picture is not blank in any of them (LIKELAB_PICTURES=dir saves them).
+func TestFlowSceneLayouts(t *testing.T) {
+	t.Parallel()
+	c := Default()
+	c.Layers, c.Hidden, c.Batch = 2, 8, 32
+	s, err := NewFlowScene(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 20; i++ {
+		s.Work(2 * time.Millisecond)
+	}
+	for _, size := range []image.Point{{980, 657}, {1920, 1080}, {1180, 430}, {360, 640}} {
+		dst := image.NewRGBA(image.Rectangle{Max: size})
+		s.dirty = true
+		s.Draw(dst)
+		colours := map[[4]uint8]bool{}
+		for i := 0; i < len(dst.Pix); i += 4 {
+			colours[[4]uint8(dst.Pix[i:i+4])] = true
+		}
+		if len(colours) < 100 {
+			t.Errorf("%v: %d colours, the picture is nearly blank", size, len(colours))
+		}
+		if dir := os.Getenv("LIKELAB_PICTURES"); dir != "" {
+			f, _ := os.Create(filepath.Join(dir, fmt.Sprintf("flowscene-%dx%d.png", size.X, size.Y)))
+			render.EncodePNG(f, dst)
+			f.Close()
+		}
 	}
 }
