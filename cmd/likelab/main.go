@@ -34,6 +34,7 @@ var commands = []command{
 	{"train", "train a model (train flow …)", runTrain},
 	{"sample", "draw samples from a trained 2D model as x,y CSV", runSample},
 	{"logprob", "print log p(x) of a trained model for each x,y row on stdin", runLogProb},
+	{"eval", "evaluate a trained VAE on held-out images (test ELBO, IWAE NLL) as JSON", runEval},
 }
 
 func main() {
