@@ -27,6 +27,27 @@ type Config struct {
 	Autoplay bool    // start training as soon as the page loads
 	Embed    bool    // hide the panel and chrome so the canvas fills an iframe
 	Speed    int     // milliseconds of training per animation frame on the main thread
+	View     string  // what the picture shows: one of ViewNames
+	Layer    int     // layers view: how many layers (base → data) are applied; -1 animates
+}
+
+// ViewNames lists what a scene's picture can show: the model's density, or
+// (flows) the base grid deforming into the data layer by layer.
+var ViewNames = []string{"density", "layers"}
+
+// viewOnly names the settings that change how a run is shown, not the run:
+// changing them keeps the model training.
+var viewOnly = map[string]bool{"view": true, "layer": true, "speed": true, "embed": true, "autoplay": true}
+
+// SameRun reports whether a and b describe the same training run, so moving
+// from a to b needs only a new view (no new model).
+func SameRun(a, b Config) bool {
+	for _, p := range properties {
+		if !viewOnly[p.Name] && p.get(&a) != p.get(&b) {
+			return false
+		}
+	}
+	return true
 }
 
 // SceneNames lists the scenes a Config may name. Scene code appends to it (in an init
@@ -137,6 +158,11 @@ var properties = []Property{
 	// 30 ms would halve the frame rate, which is the most a live demo should give up.
 	intProp("speed", "milliseconds of training per animation frame", 6, 1, 30,
 		func(c *Config) *int { return &c.Speed }),
+	enumProp("view", "what the picture shows: the density, or the flow's layers deforming the base", "density",
+		func() []string { return ViewNames }, func(c *Config) *string { return &c.View }),
+	// 64 is flow.MaxLayers: a picture can show every layer of any flow.
+	intProp("layer", "layers view: layers applied to the base grid (-1 animates through them)", -1, -1, 64,
+		func(c *Config) *int { return &c.Layer }),
 }
 
 // Properties returns the property table in canonical order. The slice is a copy; the

@@ -25,6 +25,8 @@ func randConfig(rnd *rand.Rand) Config {
 		Autoplay: rnd.IntN(2) == 1,
 		Embed:    rnd.IntN(2) == 1,
 		Speed:    between(1, 30),
+		View:     pick(ViewNames),
+		Layer:    between(-1, 64),
 	}
 	// Hit the defaults and the range ends often: they are where canonical forms and
 	// bounds checks go wrong.
@@ -44,7 +46,7 @@ func TestDefault(t *testing.T) {
 	t.Parallel()
 	want := Config{
 		Scene: "flow", Data: "double-gaussian", Model: "realnvp", Layers: 8, Hidden: 128,
-		LR: 1e-3, Batch: 256, Seed: 1, Autoplay: true, Embed: false, Speed: 6,
+		LR: 1e-3, Batch: 256, Seed: 1, Autoplay: true, Embed: false, Speed: 6, View: "density", Layer: -1,
 	}
 	if got := Default(); got != want {
 		t.Errorf("got %+v want %+v", got, want)
@@ -186,10 +188,12 @@ func TestValidate(t *testing.T) {
 		msg string
 	}{
 		{def, ""},
-		{Config{}, `scene: "" is not one of: flow; data: "" is not one of: double-gaussian, eight-gaussians, moons, ` +
-			`rings, checkerboard, spirals, pinwheel; model: "" is not one of: realnvp; layers: 0 is out of range (1–32); ` +
+		// the lists grow as scenes, targets and models land
+		{Config{}, `scene: "" is not one of: ` + strings.Join(SceneNames, ", ") + `; data: "" is not one of: ` +
+			strings.Join(DataNames, ", ") + `; model: "" is not one of: ` + strings.Join(ModelNames, ", ") +
+			`; layers: 0 is out of range (1–32); ` +
 			`hidden: 0 is out of range (4–512); lr: 0 is out of range (1e-05–1); batch: 0 is out of range (16–4096); ` +
-			`speed: 0 is out of range (1–30)`},
+			`speed: 0 is out of range (1–30); view: "" is not one of: density, layers`},
 		{with(func(c *Config) { c.LR = math.NaN() }), `lr: NaN is out of range (1e-05–1)`},
 		{with(func(c *Config) { c.Batch = 5000 }), `batch: 5000 is out of range (16–4096)`},
 		{with(func(c *Config) { c.Data = "moons&layers=3" }),
@@ -318,4 +322,17 @@ func FuzzParseHash(f *testing.F) {
 			t.Fatalf("round trip of ParseHash(%q): Hash %q gave %+v, %v want %+v", h, h2, c2, err2, c)
 		}
 	})
+}
+func TestSameRun(t *testing.T) {
+	t.Parallel()
+	a := Default()
+	b := a
+	b.View, b.Layer, b.Speed, b.Embed = "layers", 3, 20, true
+	if !SameRun(a, b) {
+		t.Errorf("view settings changed the run")
+	}
+	b.Seed = 2
+	if SameRun(a, b) {
+		t.Errorf("a new seed is the same run")
+	}
 }
