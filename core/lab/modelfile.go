@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"likelab/core/flow"
+	"likelab/core/fm"
 	"likelab/core/nn"
 	"likelab/core/train"
 	"likelab/core/vae"
@@ -34,6 +35,7 @@ type ModelConfig struct {
 	Family  string     `json:"family"`
 	Flow    *flow.Spec `json:"flow,omitempty"`
 	VAE     *vae.Spec  `json:"vae,omitempty"`
+	FM      *fm.Spec   `json:"fm,omitempty"`
 	Train   TrainInfo  `json:"train"`
 }
 
