@@ -27,6 +27,8 @@ func runTrain(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return trainFlow(args[1:], stdout, stderr)
 	case "vae":
 		return trainVAE(args[1:], stdout, stderr)
+	case "fm":
+		return trainFM(args[1:], stdout, stderr)
 	}
 	return usagef("unknown model family %q (want flow)", args[0])
 }
