@@ -40,6 +40,7 @@ type app struct {
 	lastSave  time.Time
 	savedStep int
 	panicNext bool // test hook: panic in the next Update
+	started   bool // a scene has been configured
 }
 
 // notice shows a passing message for a few seconds.
@@ -72,6 +73,19 @@ func (a *app) applyHash(h string) string {
 
 // setConfig replaces the scene with one built from cfg.
 func (a *app) setConfig(cfg lab.Config, hashMsg string) {
+	if a.started && lab.SameRun(a.cfg, cfg) && cfg != a.cfg {
+		// only the view changes: the model keeps training
+		a.cfg, a.hashErr = cfg, hashMsg
+		a.host.view(cfg)
+		setEmbed(cfg.Embed)
+		replaceHash(cfg.Hash())
+		if a.panel != nil {
+			a.panel.sync(cfg)
+		}
+		a.refreshMessage()
+		return
+	}
+	a.started = true
 	a.cfg, a.hashErr, a.lastErr = cfg, hashMsg, ""
 	a.host.configure(cfg)
 	setEmbed(cfg.Embed)
@@ -168,7 +182,8 @@ func (a *app) Update() error {
 	return nil
 }
 
-// keys: space plays/pauses, n takes one step, r restarts the run.
+// keys: space plays/pauses, n takes one step, r restarts the run, ← and →
+// step through the flow's layers.
 func (a *app) keys() {
 	switch {
 	case inpututil.IsKeyJustPressed(ebiten.KeySpace):
@@ -177,6 +192,19 @@ func (a *app) keys() {
 		a.host.command("step")
 	case inpututil.IsKeyJustPressed(ebiten.KeyR):
 		a.setConfig(a.cfg, a.hashErr)
+	case inpututil.IsKeyJustPressed(ebiten.KeyArrowRight), inpututil.IsKeyJustPressed(ebiten.KeyArrowLeft):
+		// step through the flow's layers (base → data)
+		c := a.cfg
+		k := c.Layer
+		if c.View != "layers" || k < 0 {
+			k = 0
+		} else if inpututil.IsKeyJustPressed(ebiten.KeyArrowRight) {
+			k = min(k+1, c.Layers)
+		} else {
+			k = max(k-1, 0)
+		}
+		c.View, c.Layer = "layers", k
+		a.setConfig(c, a.hashErr)
 	}
 }
 

@@ -16,6 +16,8 @@ import (
 type host interface {
 	// configure replaces the scene with one built from cfg.
 	configure(cfg lab.Config)
+	// view changes how the running scene is shown; cfg is the same run.
+	view(cfg lab.Config)
 	// command is play, pause, step or reset.
 	command(name string)
 	// tick gives a local scene its slice of the frame.
@@ -52,6 +54,12 @@ func (h *localHost) configure(cfg lab.Config) {
 		return
 	}
 	h.scene, h.err = s, ""
+}
+
+func (h *localHost) view(cfg lab.Config) {
+	if v, ok := h.scene.(lab.Viewer); ok {
+		v.SetView(cfg)
+	}
 }
 
 func (h *localHost) command(name string) {

@@ -139,6 +139,11 @@ func (h *workerHost) configure(cfg lab.Config) {
 	}
 }
 
+func (h *workerHost) view(cfg lab.Config) {
+	h.cfg = cfg
+	h.post(map[string]any{"type": "view", "hash": cfg.Hash()})
+}
+
 func (h *workerHost) command(name string) { h.post(map[string]any{"type": name}) }
 
 func (h *workerHost) tick(time.Duration) {}

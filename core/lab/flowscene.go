@@ -67,8 +67,12 @@ type FlowScene struct {
 	heldNLL   float64
 
 	trainHist, heldHist history
-	dirty               bool
-	lastDst             image.Rectangle
+
+	layers   *layerTrace
+	layerBuf []float64
+	groups   [4][]float64
+	dirty    bool
+	lastDst  image.Rectangle
 }
 
 // NewFlowScene builds the 2D flow scene c describes.
@@ -100,6 +104,7 @@ func NewFlowSceneOn(c Config, target data.Target) (*FlowScene, error) {
 	s.heldLP = make([]float64, nHeldOut)
 	target.Sample(nn.NewRNG(c.Seed, streamHeldOut), s.heldOut)
 	s.targetGrid, s.targetLabel = targetPicture(target, c.Seed)
+	s.layers = newLayerTrace(nn.NewRNG(c.Seed, streamSamples+1))
 	if ex, ok := target.(data.Exact); ok {
 		s.entropy, _ = data.Entropy(ex, nn.NewRNG(c.Seed, streamHeldOut+1))
 	}
@@ -142,6 +147,16 @@ func targetPicture(t data.Target, seed uint64) (render.Grid, string) {
 		}
 	}
 	return g, "target samples (histogram)"
+}
+
+// SetView changes how the scene is shown (view, layer, speed, …) without
+// touching the run; c must describe the same run (SameRun).
+func (s *FlowScene) SetView(c Config) {
+	s.cfg.View, s.cfg.Layer, s.cfg.Speed, s.cfg.Embed, s.cfg.Autoplay = c.View, c.Layer, c.Speed, c.Embed, c.Autoplay
+	if s.cfg.View == "layers" && s.haveModel {
+		s.layers.trace(s.evalTape, s.run.Flow)
+	}
+	s.dirty = true
 }
 
 // Config is the scene's configuration.
@@ -232,6 +247,9 @@ func (s *FlowScene) refreshGrid(deadline time.Time) {
 	s.heldNLL = -mean(s.heldLP)
 	s.heldHist.add(float64(s.gridStep), s.heldNLL)
 	s.sample()
+	if s.cfg.View == "layers" {
+		s.layers.trace(s.evalTape, s.run.Flow)
+	}
 	s.dirty = true
 }
 
@@ -272,7 +290,8 @@ var (
 // Draw renders target | model side by side above the loss chart.
 func (s *FlowScene) Draw(dst *image.RGBA) bool {
 	b := dst.Bounds()
-	if !s.dirty && b == s.lastDst {
+	animating := s.cfg.View == "layers" && s.cfg.Layer < 0 && s.layers.layers != nil
+	if !s.dirty && !animating && b == s.lastDst {
 		return false
 	}
 	s.dirty, s.lastDst = false, b
@@ -297,16 +316,25 @@ func (s *FlowScene) Draw(dst *image.RGBA) bool {
 	}
 	render.Heatmap(dst.SubImage(left).(*image.RGBA), s.targetGrid, render.Magma, 0, maxOf(s.targetGrid.V))
 	render.Text(dst, left.Min.X, left.Min.Y-5, fitText(side, []string{s.targetLabel, "target"}), textColor)
-	if s.haveModel {
+	switch {
+	case s.cfg.View == "layers" && s.layers.layers != nil:
 		md := dst.SubImage(right).(*image.RGBA)
-		render.Heatmap(md, s.modelGrid, render.Magma, 0, maxOf(s.modelGrid.V))
-		render.Scatter(md, s.view, s.samples, sampleDot, 1.5)
+		fill(md, color.RGBA{8, 8, 14, 255})
+		x := s.layers.position(s.cfg.Layer, time.Now())
+		label := s.layers.draw(md, layersView(s.view), x, &s.layerBuf, &s.groups)
+		render.Text(dst, right.Min.X, right.Min.Y-5, fitText(side, []string{label + ", step " + fmt.Sprint(s.gridStep), label}), textColor)
+	default:
+		if s.haveModel {
+			md := dst.SubImage(right).(*image.RGBA)
+			render.Heatmap(md, s.modelGrid, render.Magma, 0, maxOf(s.modelGrid.V))
+			render.Scatter(md, s.view, s.samples, sampleDot, 1.5)
+		}
+		render.Text(dst, right.Min.X, right.Min.Y-5, fitText(side, []string{
+			fmt.Sprintf("model: log p(x) = log p_Z(f(x)) + log|det J_f(x)|, step %d", s.gridStep),
+			fmt.Sprintf("model density, step %d", s.gridStep),
+			"model",
+		}), textColor)
 	}
-	render.Text(dst, right.Min.X, right.Min.Y-5, fitText(side, []string{
-		fmt.Sprintf("model: log p(x) = log p_Z(f(x)) + log|det J_f(x)|, step %d", s.gridStep),
-		fmt.Sprintf("model density, step %d", s.gridStep),
-		"model",
-	}), textColor)
 	if chart.Dy() > 40 && chart.Dx() > 80 {
 		opts := render.ChartOptions{Title: "negative log-likelihood (nats)", XLabel: "step",
 			Background: background, Foreground: textColor}

@@ -135,3 +135,55 @@ func TestFlowSceneLayouts(t *testing.T) {
 		}
 	}
 }
+
+// TestLayersView traces the base through every layer: layer 0 is the base
+// itself, the last is the model's samples of the same base points, and the
+// view can change while the run goes on.
+func TestLayersView(t *testing.T) {
+	t.Parallel()
+	c := Default()
+	c.Layers, c.Hidden, c.Batch = 4, 16, 64
+	s, err := NewFlowScene(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 30; i++ {
+		s.Work(3 * time.Millisecond)
+	}
+	step := s.Status().Step
+	v := c
+	v.View, v.Layer = "layers", 2
+	if !SameRun(c, v) {
+		t.Fatal("a view change is not the same run")
+	}
+	s.SetView(v)
+	lt := s.layers
+	if len(lt.layers) != 5 {
+		t.Fatalf("%d traced layers for a 4-layer flow, want 5 (base + 4)", len(lt.layers))
+	}
+	for i, x := range lt.layers[0] {
+		if x != lt.base[i] {
+			t.Fatalf("layer 0 differs from the base at %d", i)
+		}
+	}
+	if s.Status().Step != step {
+		t.Errorf("changing the view changed the run")
+	}
+	if got := lt.position(2, time.Now()); got != 2 {
+		t.Errorf("fixed layer 2: position %v", got)
+	}
+	for _, dt := range []float64{0, 1, 3, 5, 8} {
+		if p := lt.position(-1, lt.start.Add(time.Duration(dt*float64(time.Second)))); p < 0 || p > 4 {
+			t.Errorf("animation at %vs: layer %v outside 0…4", dt, p)
+		}
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, 900, 500))
+	if !s.Draw(dst) {
+		t.Fatal("nothing drawn")
+	}
+	if dir := os.Getenv("LIKELAB_PICTURES"); dir != "" {
+		f, _ := os.Create(filepath.Join(dir, "flowscene-layers.png"))
+		render.EncodePNG(f, dst)
+		f.Close()
+	}
+}

@@ -28,6 +28,12 @@ type Scene interface {
 	Draw(dst *image.RGBA) bool
 }
 
+// Viewer is a scene whose view settings (SameRun's view-only ones) can
+// change while it trains.
+type Viewer interface {
+	SetView(Config)
+}
+
 // Status is a scene's progress as the page and tests read it.
 type Status struct {
 	Scene       string  `json:"scene"`

@@ -94,6 +94,12 @@ func (w *worker) handle(m js.Value) {
 			return
 		}
 		w.build(cfg)
+	case "view":
+		cfg, err := lab.ParseHash(m.Get("hash").String())
+		if v, ok := w.scene.(lab.Viewer); ok && err == nil && lab.SameRun(cfg, w.cfg) {
+			w.cfg = cfg
+			v.SetView(cfg)
+		}
 	case "reset":
 		w.build(w.cfg)
 	case "save":
