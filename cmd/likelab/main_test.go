@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"image/png"
 	"math"
 	"os"
 	"path/filepath"
@@ -106,6 +107,30 @@ func TestTrainSampleLogProb(t *testing.T) {
 		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 			t.Fatalf("row %d: log-density %q", i, l)
 		}
+	}
+	// render draws the model; the layers strip is one row of panels
+	for _, args := range [][]string{
+		{"render", "--model", dir, "--out", filepath.Join(dir, "density.png"), "--width", "600"},
+		{"render", "--model", dir, "--view", "layers", "--out", filepath.Join(dir, "layers.png"), "--width", "600"},
+		{"render", "--model", dir, "--view", "layers", "--layer", "2", "--out", filepath.Join(dir, "layer2.png"), "--width", "600"},
+	} {
+		if code, _, stderr := likelab(t, "", args...); code != 0 {
+			t.Errorf("%v: exit %d: %s", args, code, stderr)
+		}
+	}
+	for name, wantH := range map[string]int{"density.png": 333, "layers.png": 0, "layer2.png": 333} {
+		f, err := os.Open(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := png.DecodeConfig(f)
+		f.Close()
+		if err != nil || cfg.Width != 600 || (wantH > 0 && cfg.Height != wantH) || cfg.Height < 64 {
+			t.Errorf("%s: %v, %d×%d", name, err, cfg.Width, cfg.Height)
+		}
+	}
+	if code, _, _ := likelab(t, "", "render", "--model", dir, "--out", filepath.Join(dir, "x.png"), "--layer", "9", "--view", "layers"); code != 2 {
+		t.Errorf("--layer beyond the flow's layers: exit %d, want 2", code)
 	}
 	// the same seed gives the same samples
 	_, again, _ := likelab(t, "", "sample", "--model", dir, "--n", "500", "--seed", "9")

@@ -149,6 +149,29 @@ func targetPicture(t data.Target, seed uint64) (render.Grid, string) {
 	return g, "target samples (histogram)"
 }
 
+// SetTrainingHistory replaces the training-loss curve (from a model's
+// metrics.jsonl, say), so a picture of a loaded model shows how it trained.
+func (s *FlowScene) SetTrainingHistory(steps, losses []float64) {
+	s.trainHist = history{}
+	for i := range steps {
+		s.trainHist.add(steps[i], losses[i])
+	}
+	s.dirty = true
+}
+
+// Settle evaluates the whole density grid (and the layers, in that view)
+// for the current parameters now, so the next Draw shows the model as it
+// is: for pictures rendered once, as by the CLI.
+func (s *FlowScene) Settle() {
+	for !(s.haveModel && s.nextRow == 0 && s.gridStep == s.run.Trainer.Steps()) {
+		s.refreshGrid(time.Now().Add(time.Hour))
+	}
+	if s.cfg.View == "layers" {
+		s.layers.trace(s.evalTape, s.run.Flow)
+	}
+	s.dirty = true
+}
+
 // SetView changes how the scene is shown (view, layer, speed, …) without
 // touching the run; c must describe the same run (SameRun).
 func (s *FlowScene) SetView(c Config) {

@@ -152,3 +152,35 @@ func (lt *layerTrace) draw(dst *image.RGBA, v render.View, x float64, buf *[]flo
 func layersView(v render.View) render.View {
 	return render.View{X0: min(v.X0, -baseExtent), X1: max(v.X1, baseExtent), Y0: min(v.Y0, -baseExtent), Y1: max(v.Y1, baseExtent)}
 }
+
+// DrawLayers renders every layer of the flow side by side in dst, base on
+// the left and data on the right: the static form of the layers view, for
+// slides and papers (likelab render --view layers --layer -1).
+func (s *FlowScene) DrawLayers(dst *image.RGBA) {
+	if s.layers.layers == nil {
+		s.layers.trace(s.evalTape, s.run.Flow)
+	}
+	fill(dst, background)
+	b := dst.Bounds()
+	n := len(s.layers.layers)
+	const pad, label = 8, 18
+	side := min((b.Dx()-pad*(n+1))/n, b.Dy()-2*pad-label)
+	if side < 8 {
+		return
+	}
+	v := layersView(s.view)
+	for k := 0; k < n; k++ {
+		r := image.Rect(b.Min.X+pad+k*(side+pad), b.Min.Y+pad+label, b.Min.X+pad+k*(side+pad)+side, b.Min.Y+pad+label+side)
+		sub := dst.SubImage(r).(*image.RGBA)
+		fill(sub, color.RGBA{8, 8, 14, 255})
+		s.layers.draw(sub, v, float64(k), &s.layerBuf, &s.groups)
+		name := fmt.Sprintf("after %d", k)
+		switch k {
+		case 0:
+			name = "base"
+		case n - 1:
+			name = "data"
+		}
+		render.Text(dst, r.Min.X, r.Min.Y-5, name, textColor)
+	}
+}

@@ -99,6 +99,10 @@ func DecodeFlowModel(config, weights []byte) (*flow.Flow, ModelConfig, error) {
 	return f, mc, nil
 }
 
+// ReadModelConfig parses a model directory's config.json and checks that it
+// is a likelab model of a version this build reads.
+func ReadModelConfig(config []byte) (ModelConfig, error) { return decodeHeader(config) }
+
 // decodeHeader parses config.json and checks that it is a likelab model of
 // a version this build reads.
 func decodeHeader(config []byte) (ModelConfig, error) {

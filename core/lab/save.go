@@ -3,6 +3,8 @@ package lab
 import (
 	"fmt"
 
+	"likelab/core/data"
+
 	"likelab/core/nn"
 )
 
@@ -25,6 +27,16 @@ func (s *FlowScene) Save() (config, weights []byte, err error) {
 // unless the files are whole, agree with each other and fit the page's
 // settings, so a bad file never replaces a working scene.
 func Load(c Config, config, weights []byte) (Scene, Config, error) {
+	target, err := data.Lookup(c.Data)
+	if err != nil {
+		return nil, c, err
+	}
+	return LoadOn(c, target, config, weights)
+}
+
+// LoadOn is Load on a given target (points from a file, say) instead of the
+// one c names.
+func LoadOn(c Config, target data.Target, config, weights []byte) (Scene, Config, error) {
 	f, mc, err := DecodeFlowModel(config, weights)
 	if err != nil {
 		return nil, c, err
@@ -36,7 +48,7 @@ func Load(c Config, config, weights []byte) (Scene, Config, error) {
 	if err := c.Validate(); err != nil {
 		return nil, c, fmt.Errorf("%w: the page cannot show this model: %v", ErrModel, err)
 	}
-	s, err := NewFlowScene(c)
+	s, err := NewFlowSceneOn(c, target)
 	if err != nil {
 		return nil, c, err
 	}
