@@ -116,6 +116,7 @@ func (a *app) refreshMessage() {
 	if time.Now().Before(a.noteUntil) {
 		note = a.note
 	}
+	problem := msg != "" || a.host.problem() != "" || a.lastErr != ""
 	for _, m := range []string{a.host.problem(), a.lastErr, note} {
 		if m != "" {
 			if msg != "" {
@@ -124,7 +125,7 @@ func (a *app) refreshMessage() {
 			msg += m
 		}
 	}
-	showMessage(msg)
+	showMessage(msg, !problem)
 }
 
 // guard runs f, turning a panic into a message on the page: a Go panic in

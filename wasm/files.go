@@ -63,6 +63,15 @@ func (a *app) saveModel() {
 // said on the page and the current model stays.
 func (a *app) loadFiles(files js.Value) {
 	n := files.Length()
+	if n == 1 {
+		name := strings.ToLower(files.Index(0).Get("name").String())
+		for _, ext := range []string{".csv", ".txt", ".png", ".jpg", ".jpeg"} {
+			if strings.HasSuffix(name, ext) {
+				a.useDataFile(files.Index(0))
+				return
+			}
+		}
+	}
 	var config, weights []byte
 	var problems []string
 	pending := 0
@@ -139,6 +148,40 @@ func (a *app) loadModel(config, weights []byte, from string) {
 			a.notice("Loaded the model from " + from + ".")
 		})
 	})
+}
+
+// useDataFile trains on a file the user picked or dropped: CSV points or a
+// picture. A bad file is named in a message and the current run goes on.
+func (a *app) useDataFile(f js.Value) {
+	name := f.Get("name").String()
+	if size := f.Get("size").Int(); size > lab.MaxUploadBytes {
+		a.notice(fmt.Sprintf("%s is %d bytes, over the %d MiB limit; nothing changed.", name, size, lab.MaxUploadBytes>>20))
+		return
+	}
+	var then, fail js.Func
+	release := func() { then.Release(); fail.Release() }
+	then = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		b := bytesFromJS(js.Global().Get("Uint8Array").New(args[0]))
+		release()
+		a.queue = append(a.queue, func(a *app) {
+			a.host.useFile(a.cfg, name, b, func(err error) {
+				a.queue = append(a.queue, func(a *app) {
+					if err != nil {
+						a.notice("Not trained on " + name + " (the current run goes on): " + err.Error())
+						return
+					}
+					a.notice("Training on " + name + ". (A link cannot carry your file: share the file with it.)")
+				})
+			})
+		})
+		return nil
+	})
+	fail = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		release()
+		a.queue = append(a.queue, func(a *app) { a.notice(name + " could not be read.") })
+		return nil
+	})
+	f.Call("arrayBuffer").Call("then", then, fail)
 }
 
 // exportPNG downloads the current picture.

@@ -37,6 +37,10 @@ type host interface {
 	// page settings; done runs with the new configuration, or with an error
 	// while the old scene goes on.
 	load(cfg lab.Config, config, weights []byte, done func(lab.Config, error))
+	// useFile replaces the scene with one on a target made from a file the
+	// user gave (CSV points or a picture); done runs with nil or the problem,
+	// in which case the old scene goes on.
+	useFile(cfg lab.Config, name string, b []byte, done func(error))
 	// testPanic makes the scene's host panic once (test hook).
 	testPanic()
 }
@@ -103,6 +107,14 @@ func (h *localHost) load(cfg lab.Config, config, weights []byte, done func(lab.C
 		h.scene, h.err = s, ""
 	}
 	done(c, err)
+}
+
+func (h *localHost) useFile(cfg lab.Config, name string, b []byte, done func(error)) {
+	s, err := lab.NewSceneOnFile(cfg, name, b)
+	if err == nil {
+		h.scene, h.err = s, ""
+	}
+	done(err)
 }
 
 func (h *localHost) testPanic() { panic("test hook: a deliberate panic on the page") }

@@ -33,20 +33,24 @@ func main() {
 	// RunGame returns only on a fatal error (no WebGL2, say): say so on the
 	// page, since every later call into Go would fail.
 	if err := ebiten.RunGameWithOptions(a, &ebiten.RunGameOptions{}); err != nil {
-		showMessage(fmt.Sprintf("likelab stopped: %v", err))
+		showMessage(fmt.Sprintf("likelab stopped: %v", err), false)
 	}
 }
 
 func document() js.Value { return js.Global().Get("document") }
 
-// showMessage puts text (never HTML) into the page's message element; an
-// empty text hides it.
-func showMessage(text string) {
+// showMessage puts text (never HTML) into the page's message element,
+// styled as a passing notice or as a problem; an empty text hides it.
+func showMessage(text string, note bool) {
 	m := document().Call("getElementById", "message")
 	if !m.Truthy() {
 		return
 	}
+	if m.Get("textContent").String() == text {
+		return
+	}
 	m.Set("textContent", text)
+	m.Get("classList").Call("toggle", "note", note)
 	if text == "" {
 		m.Get("style").Set("display", "none")
 	} else {

@@ -80,10 +80,27 @@ func (a *app) buildPanel() {
 	load := el("button", "Load model")
 	load.Set("title", "pick config.json and model.safetensors together (or drop them on the page)")
 	p.onClick(load, func() { picker.Call("click") })
+	dataPicker := el("input", "")
+	dataPicker.Set("type", "file")
+	dataPicker.Set("accept", ".csv,.txt,.png,.jpg,.jpeg")
+	dataPicker.Get("style").Set("display", "none")
+	dataPicker.Set("id", "data-input")
+	dataChange := js.FuncOf(func(this js.Value, args []js.Value) any {
+		if fl := dataPicker.Get("files"); fl.Length() > 0 {
+			a.useDataFile(fl.Index(0))
+		}
+		dataPicker.Set("value", "")
+		return nil
+	})
+	p.funcs = append(p.funcs, dataChange)
+	dataPicker.Call("addEventListener", "change", dataChange)
+	yours := el("button", "Your data…")
+	yours.Set("title", "train on your own x,y points (.csv) or a picture (dark = likely); or drop the file on the page")
+	p.onClick(yours, func() { dataPicker.Call("click") })
 	export := el("button", "PNG")
 	export.Set("title", "download the picture")
 	p.onClick(export, a.exportPNG)
-	for _, b := range []js.Value{save, load, export, picker} {
+	for _, b := range []js.Value{save, load, yours, export, picker, dataPicker} {
 		files.Call("appendChild", b)
 	}
 	root.Call("appendChild", files)
@@ -136,7 +153,14 @@ func (a *app) buildPanel() {
 			}
 			cfg := a.cfg
 			if err := prop.Set(&cfg, v); err != nil {
-				showMessage(err.Error())
+				msg := "Not changed: " + err.Error()
+				a.queue = append(a.queue, func(a *app) {
+					a.lastErr = msg
+					a.refreshMessage()
+					if a.panel != nil {
+						a.panel.sync(a.cfg) // show the value still in force
+					}
+				})
 				return nil
 			}
 			a.queue = append(a.queue, func(a *app) { a.setConfig(cfg, "") })

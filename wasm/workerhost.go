@@ -34,6 +34,7 @@ type workerHost struct {
 	nextID  int
 	saving  map[int]func(config, weights []byte, err error)
 	loading map[int]func(lab.Config, error)
+	using   map[int]func(error)
 }
 
 // newWorkerHost starts the worker, or returns nil where the page cannot
@@ -44,7 +45,7 @@ func newWorkerHost() *workerHost {
 		return nil
 	}
 	h := &workerHost{st: lab.NoStatus(), saving: map[int]func([]byte, []byte, error){},
-		loading: map[int]func(lab.Config, error){}}
+		loading: map[int]func(lab.Config, error){}, using: map[int]func(error){}}
 	h.onMsg = js.FuncOf(func(this js.Value, args []js.Value) any {
 		h.receive(args[0].Get("data"))
 		return nil
@@ -123,6 +124,18 @@ func (h *workerHost) receive(d js.Value) {
 			h.cfg = cfg
 		}
 		done(cfg, err)
+	case "used":
+		id := d.Get("id").Int()
+		done := h.using[id]
+		delete(h.using, id)
+		if done == nil {
+			return
+		}
+		if e := d.Get("error"); e.Truthy() {
+			done(errors.New(e.String()))
+			return
+		}
+		done(nil)
 	case "fatal":
 		h.failed = true
 		h.err = d.Get("text").String()
@@ -177,6 +190,12 @@ func (h *workerHost) load(cfg lab.Config, config, weights []byte, done func(lab.
 	h.loading[h.nextID] = done
 	h.post(map[string]any{"type": "load", "id": h.nextID, "hash": cfg.Hash(), "config": string(config),
 		"weights": bytesToJS(weights)})
+}
+
+func (h *workerHost) useFile(cfg lab.Config, name string, b []byte, done func(error)) {
+	h.nextID++
+	h.using[h.nextID] = done
+	h.post(map[string]any{"type": "file", "id": h.nextID, "hash": cfg.Hash(), "name": name, "bytes": bytesToJS(b)})
 }
 
 func (h *workerHost) testPanic() { h.post(map[string]any{"type": "panic"}) }

@@ -106,6 +106,8 @@ func (w *worker) handle(m js.Value) {
 		w.save(m.Get("id").Int())
 	case "load":
 		w.load(m)
+	case "file":
+		w.useFile(m)
 	case "panic":
 		panic("test hook: a deliberate panic in the worker")
 	case "size":
@@ -171,6 +173,27 @@ func (w *worker) load(m js.Value) {
 	}
 	w.cfg, w.scene, w.problem = c, s, ""
 	reply["hash"] = c.Hash()
+}
+
+// useFile trains on a target made from a file the user gave; a bad file
+// leaves the current scene as it was.
+func (w *worker) useFile(m js.Value) {
+	reply := map[string]any{"type": "used", "id": m.Get("id").Int()}
+	defer func() { w.self.Call("postMessage", reply) }()
+	cfg, err := lab.ParseHash(m.Get("hash").String())
+	if err != nil {
+		reply["error"] = err.Error()
+		return
+	}
+	bv := m.Get("bytes")
+	b := make([]byte, bv.Get("length").Int())
+	js.CopyBytesToGo(b, bv)
+	s, err := lab.NewSceneOnFile(cfg, m.Get("name").String(), b)
+	if err != nil {
+		reply["error"] = err.Error()
+		return
+	}
+	w.cfg, w.scene, w.problem = cfg, s, ""
 }
 
 func (w *worker) postFrame() {

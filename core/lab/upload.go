@@ -1,0 +1,43 @@
+package lab
+
+import (
+	"bytes"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"likelab/core/data"
+)
+
+// MaxUploadBytes bounds a file a user hands the page as a target.
+const MaxUploadBytes = 16 << 20
+
+// TargetFromFile makes a 2D target from a file a user gave: a CSV of x,y
+// points, or a PNG/JPEG picture whose dark part becomes the density. The
+// error names the file and says what is wrong with it.
+func TargetFromFile(name string, b []byte) (data.Target, error) {
+	if len(b) > MaxUploadBytes {
+		return nil, fmt.Errorf("%s is %d bytes, over the %d MiB limit", name, len(b), MaxUploadBytes>>20)
+	}
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".csv", ".txt":
+		pts, err := data.ReadCSV(name, bytes.NewReader(b))
+		if err != nil {
+			return nil, err
+		}
+		return data.NewPoints(name, pts)
+	case ".png", ".jpg", ".jpeg":
+		return data.NewImageTarget(name, bytes.NewReader(b))
+	}
+	return nil, fmt.Errorf("%s: want a .csv file of x,y points or a .png/.jpg picture", name)
+}
+
+// NewSceneOnFile builds the flow scene c describes on a target made from a
+// file; nothing is built if the file is bad.
+func NewSceneOnFile(c Config, name string, b []byte) (Scene, error) {
+	t, err := TargetFromFile(name, b)
+	if err != nil {
+		return nil, err
+	}
+	return NewFlowSceneOn(c, t)
+}
