@@ -65,6 +65,17 @@ func (o *Objective) Epoch() float64 {
 
 // Loss records the loss of the next minibatch.
 func (o *Objective) Loss(t *ad.Tape) *ad.Node {
+	x := t.Input(o.Batch, o.VAE.Spec.Input())
+	o.fill(x.Val)
+	beta := o.BetaAt(o.calls)
+	o.calls++
+	loss, p := o.VAE.Loss(t, x, beta, o.RNG)
+	o.Last.Rec, o.Last.KL, o.Last.Beta = mean(p.Rec.Val), mean(p.KL.Val), beta
+	return loss
+}
+
+// fill writes the next minibatch into dst (Batch×Input).
+func (o *Objective) fill(dst []float64) {
 	in := o.VAE.Spec.Input()
 	n := len(o.Data) / in
 	if o.perm == nil || o.pos+o.Batch > n {
@@ -79,9 +90,8 @@ func (o *Objective) Loss(t *ad.Tape) *ad.Node {
 		o.RNG.Shuffle(n, func(i, j int) { o.perm[i], o.perm[j] = o.perm[j], o.perm[i] })
 		o.pos = 0
 	}
-	x := t.Input(o.Batch, in)
 	for r, idx := range o.perm[o.pos : o.pos+o.Batch] {
-		row, src := x.Val[r*in:(r+1)*in], o.Data[idx*in:(idx+1)*in]
+		row, src := dst[r*in:(r+1)*in], o.Data[idx*in:(idx+1)*in]
 		if o.Binarize {
 			for j, p := range src {
 				row[j] = 0
@@ -94,11 +104,6 @@ func (o *Objective) Loss(t *ad.Tape) *ad.Node {
 		}
 	}
 	o.pos += o.Batch
-	beta := o.BetaAt(o.calls)
-	o.calls++
-	loss, p := o.VAE.Loss(t, x, beta, o.RNG)
-	o.Last.Rec, o.Last.KL, o.Last.Beta = mean(p.Rec.Val), mean(p.KL.Val), beta
-	return loss
 }
 
 func mean(v []float64) float64 {
