@@ -29,7 +29,17 @@ type Config struct {
 	Speed    int     // milliseconds of training per animation frame on the main thread
 	View     string  // what the picture shows: one of ViewNames
 	Layer    int     // layers view: how many layers (base → data) are applied; -1 animates
+	Solver   string  // fm scene: ODE solver carrying samples from base to data, one of SolverNames
+	NFE      int     // fm scene: velocity evaluations per sample (steps = NFE / stages of the solver)
+	OT       bool    // fm scene: OT-CFM, minibatch pairs matched by optimal transport
+	Std      float64 // fm scene: standard deviation of the Gaussian base
+	Depth    int     // fm scene: hidden layers of the velocity network
+	T        float64 // fm scene: flow time shown, 0 (base) … 1 (data); negative animates
 }
+
+// SolverNames lists the fm scene's ODE solvers (fm.Methods; lab's table does not
+// import fm).
+var SolverNames = []string{"euler", "midpoint", "rk4"}
 
 // ViewNames lists what a scene's picture can show: the model's density, or
 // (flows) the base grid deforming into the data layer by layer.
@@ -37,7 +47,8 @@ var ViewNames = []string{"density", "layers"}
 
 // viewOnly names the settings that change how a run is shown, not the run:
 // changing them keeps the model training.
-var viewOnly = map[string]bool{"view": true, "layer": true, "speed": true, "embed": true, "autoplay": true}
+var viewOnly = map[string]bool{"view": true, "layer": true, "speed": true, "embed": true, "autoplay": true,
+	"solver": true, "nfe": true, "t": true}
 
 // SameRun reports whether a and b describe the same training run, so moving
 // from a to b needs only a new view (no new model).
@@ -52,7 +63,7 @@ func SameRun(a, b Config) bool {
 
 // SceneNames lists the scenes a Config may name. Scene code appends to it (in an init
 // function) as scenes land.
-var SceneNames = []string{"flow"}
+var SceneNames = []string{"flow", "fm"}
 
 // ModelNames lists the flow families a Config may name. Scene code appends to it as
 // models land.
@@ -163,6 +174,19 @@ var properties = []Property{
 	// 64 is flow.MaxLayers: a picture can show every layer of any flow.
 	intProp("layer", "layers view: layers applied to the base grid (-1 animates through them)", -1, -1, 64,
 		func(c *Config) *int { return &c.Layer }),
+	enumProp("solver", "fm: ODE solver that carries samples from the base to the data", "euler",
+		func() []string { return SolverNames }, func(c *Config) *string { return &c.Solver }),
+	// 256 evaluations of a 3×128 network for the scene's 600 particles is ~10 GFLOP per
+	// picture, a few seconds in a browser: more would show nothing new.
+	intProp("nfe", "fm: velocity evaluations per sample (steps = nfe / solver stages)", 16, 1, 256,
+		func(c *Config) *int { return &c.NFE }),
+	boolProp("ot", "fm: OT-CFM — pair base and data points by optimal transport (straighter paths)", false,
+		func(c *Config) *bool { return &c.OT }),
+	floatProp("std", "fm: standard deviation of the Gaussian base", 1, 0.1, 10, true,
+		func(c *Config) *float64 { return &c.Std }),
+	intProp("depth", "fm: hidden layers of the velocity network", 3, 1, 8, func(c *Config) *int { return &c.Depth }),
+	floatProp("t", "fm: flow time shown, 0 (base) to 1 (data); -1 animates", -1, -1, 1, false,
+		func(c *Config) *float64 { return &c.T }),
 }
 
 // Properties returns the property table in canonical order. The slice is a copy; the

@@ -27,6 +27,12 @@ func randConfig(rnd *rand.Rand) Config {
 		Speed:    between(1, 30),
 		View:     pick(ViewNames),
 		Layer:    between(-1, 64),
+		Solver:   pick(SolverNames),
+		NFE:      between(1, 256),
+		OT:       rnd.IntN(2) == 1,
+		Std:      math.Pow(10, -1+2*rnd.Float64()), // log-uniform over [0.1, 10]
+		Depth:    between(1, 8),
+		T:        -1 + 2*rnd.Float64(),
 	}
 	// Hit the defaults and the range ends often: they are where canonical forms and
 	// bounds checks go wrong.
@@ -47,6 +53,7 @@ func TestDefault(t *testing.T) {
 	want := Config{
 		Scene: "flow", Data: "double-gaussian", Model: "realnvp", Layers: 8, Hidden: 128,
 		LR: 1e-3, Batch: 256, Seed: 1, Autoplay: true, Embed: false, Speed: 6, View: "density", Layer: -1,
+		Solver: "euler", NFE: 16, OT: false, Std: 1, Depth: 3, T: -1,
 	}
 	if got := Default(); got != want {
 		t.Errorf("got %+v want %+v", got, want)
@@ -142,11 +149,9 @@ func TestParseHashErrors(t *testing.T) {
 		{"lr=1e999", `lr: 1e999 is out of range (1e-05–1)`, def},
 		{"seed=-1", `seed: "-1" is not a whole number (0 or more)`, def},
 		{"seed=18446744073709551616", `seed: 18446744073709551616 is out of range (0–18446744073709551615)`, def},
-		{"scene=vae", `scene: "vae" is not one of: flow`, def},
+		{"scene=vae", `scene: "vae" is not one of: ` + strings.Join(SceneNames, ", "), def},
 		{"model=nsf", `model: "nsf" is not one of: realnvp`, def},
-		{"data=mnist",
-			`data: "mnist" is not one of: double-gaussian, eight-gaussians, moons, rings, checkerboard, spirals, pinwheel`,
-			def},
+		{"data=mnist", `data: "mnist" is not one of: ` + strings.Join(DataNames, ", "), def},
 		{"autoplay=maybe&embed=1", `autoplay: "maybe" is not 0 or 1`, with(func(c *Config) { c.Embed = true })},
 		{"foo", `unknown setting "foo"`, def},
 		{"Layers=4", `unknown setting "Layers"`, def},
@@ -154,8 +159,7 @@ func TestParseHashErrors(t *testing.T) {
 		{"data=%zz", `data: bad escape in "%zz"`, def},
 		{"%zz=1", `bad escape in "%zz"`, def},
 		{"data=<script>alert(1)</script>",
-			`data: "<script>alert(1)</script>" is not one of: double-gaussian, eight-gaussians, moons, rings, checkerboard, spirals, pinwheel`,
-			def},
+			`data: "<script>alert(1)</script>" is not one of: ` + strings.Join(DataNames, ", "), def},
 		{"foo=" + strings.Repeat("x", 100) + "&" + strings.Repeat("k", 40) + "=1",
 			`unknown setting "foo"; unknown setting "` + strings.Repeat("k", 32) + `…"`, def},
 	} {
@@ -193,11 +197,13 @@ func TestValidate(t *testing.T) {
 			strings.Join(DataNames, ", ") + `; model: "" is not one of: ` + strings.Join(ModelNames, ", ") +
 			`; layers: 0 is out of range (1–32); ` +
 			`hidden: 0 is out of range (4–512); lr: 0 is out of range (1e-05–1); batch: 0 is out of range (16–4096); ` +
-			`speed: 0 is out of range (1–30); view: "" is not one of: density, layers`},
+			`speed: 0 is out of range (1–30); view: "" is not one of: density, layers; ` +
+			`solver: "" is not one of: euler, midpoint, rk4; nfe: 0 is out of range (1–256); ` +
+			`std: 0 is out of range (0.1–10); depth: 0 is out of range (1–8)`},
 		{with(func(c *Config) { c.LR = math.NaN() }), `lr: NaN is out of range (1e-05–1)`},
 		{with(func(c *Config) { c.Batch = 5000 }), `batch: 5000 is out of range (16–4096)`},
 		{with(func(c *Config) { c.Data = "moons&layers=3" }),
-			`data: "moons&layers=3" is not one of: double-gaussian, eight-gaussians, moons, rings, checkerboard, spirals, pinwheel`},
+			`data: "moons&layers=3" is not one of: ` + strings.Join(DataNames, ", ")},
 	} {
 		err := test.c.Validate()
 		got := ""

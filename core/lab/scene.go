@@ -131,6 +131,8 @@ func New(c Config) (Scene, error) {
 	switch c.Scene {
 	case "flow":
 		return NewFlowScene(c)
+	case "fm":
+		return NewFMScene(c)
 	}
 	return nil, fmt.Errorf("scene %q is not built yet", c.Scene)
 }
