@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"image/gif"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -56,6 +57,26 @@ func TestNoLostWork(t *testing.T) {
 	}
 	if std, colours := canvasStats(img, img.Bounds()); std < minCanvasStd || colours < minCanvasColours {
 		t.Errorf("snapshot looks blank: grey std %.1f, %d colours", std, colours)
+	}
+
+	// 1b. The picture exports as a PNG, and the training as an animated GIF.
+	eval[any](ctx, `window.likelab.exportPNG()`)
+	eval[any](ctx, `window.likelab.recordGIF()`)
+	time.Sleep(3 * time.Second)
+	eval[any](ctx, `window.likelab.recordGIF()`)
+	gifPath := filepath.Join(downloads, "likelab-flow.gif")
+	waitFile(t, gifPath)
+	if f, err := os.Open(gifPath); err == nil {
+		g, err := gif.DecodeAll(f)
+		f.Close()
+		if err != nil || len(g.Image) < 5 {
+			t.Errorf("recorded GIF: %v, %d frames (want ≥ 5 after 3 s)", err, len(g.Image))
+		} else {
+			t.Logf("recorded GIF: %d frames of %v", len(g.Image), g.Image[0].Bounds())
+		}
+	}
+	if pngs, _ := filepath.Glob(filepath.Join(downloads, "likelab-flow-step*.png")); len(pngs) != 1 {
+		t.Errorf("exportPNG downloaded %v", pngs)
 	}
 
 	// 2. Save downloads the CLI's two files, which the CLI's loader reads.
@@ -135,7 +156,9 @@ func TestNoLostWork(t *testing.T) {
 	var saved string
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
-		saved, _ = eval[string](ctx, `localStorage.getItem("likelab.autosave") || ""`)
+		// an autosave of the model now running (not of one before the last load)
+		saved, _ = eval[string](ctx, `(() => { const e = JSON.parse(localStorage.getItem("likelab.autosave") || "null");
+			return e && e.hash === location.hash.slice(1) ? "yes" : ""; })()`)
 		if saved != "" {
 			break
 		}

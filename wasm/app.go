@@ -13,6 +13,7 @@ import (
 	"github.com/hajimehoshi/ebiten/v2/inpututil"
 
 	"likelab/core/lab"
+	"likelab/render"
 )
 
 // command is a change requested from JavaScript, applied in Update.
@@ -41,6 +42,8 @@ type app struct {
 	savedStep int
 	panicNext bool // test hook: panic in the next Update
 	started   bool // a scene has been configured
+	gif       *render.Animation
+	gifLast   time.Time
 }
 
 // notice shows a passing message for a few seconds.
@@ -226,6 +229,7 @@ func (a *app) Draw(screen *ebiten.Image) {
 			a.drawn = true
 		}
 		screen.DrawImage(a.img, nil)
+		a.recordFrame(time.Now())
 	})
 }
 

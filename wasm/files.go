@@ -141,6 +141,7 @@ func (a *app) loadModel(config, weights []byte, from string) {
 				return
 			}
 			a.cfg = cfg
+			a.lastSave = time.Time{} // autosave the loaded model at the next chance
 			replaceHash(cfg.Hash())
 			if a.panel != nil {
 				a.panel.sync(cfg)
@@ -182,6 +183,51 @@ func (a *app) useDataFile(f js.Value) {
 		return nil
 	})
 	f.Call("arrayBuffer").Call("then", then, fail)
+}
+
+// Recording limits: 5 frames a second for at most 30 s, pictures reduced to
+// 640 px, keep a GIF of the training to a few MB.
+const (
+	gifEvery     = 200 * time.Millisecond
+	gifMaxFrames = 150
+	gifMaxSide   = 640
+)
+
+// toggleGIF starts recording the picture as an animated GIF, or stops and
+// downloads it.
+func (a *app) toggleGIF() {
+	if a.gif == nil {
+		a.gif = render.NewAnimation([]render.Colormap{render.Magma}, nil)
+		a.gif.MaxSide = gifMaxSide
+		a.gifLast = time.Time{}
+		a.notice("Recording a GIF of the picture… press GIF again to stop (at most 30 s).")
+		return
+	}
+	anim := a.gif
+	a.gif = nil
+	if anim.Len() == 0 {
+		a.notice("The GIF had no frames; nothing saved.")
+		return
+	}
+	var buf bytes.Buffer
+	if err := anim.Encode(&buf); err != nil {
+		a.notice("Could not write the GIF: " + err.Error())
+		return
+	}
+	download(fmt.Sprintf("likelab-%s.gif", a.cfg.Scene), "image/gif", buf.Bytes())
+	a.notice(fmt.Sprintf("Saved a GIF of %d frames.", anim.Len()))
+}
+
+// recordFrame adds the current picture to a GIF being recorded.
+func (a *app) recordFrame(now time.Time) {
+	if a.gif == nil || !a.drawn || now.Sub(a.gifLast) < gifEvery {
+		return
+	}
+	a.gifLast = now
+	a.gif.Add(a.rgba, int(gifEvery/(10*time.Millisecond)))
+	if a.gif.Len() >= gifMaxFrames {
+		a.toggleGIF()
+	}
 }
 
 // exportPNG downloads the current picture.

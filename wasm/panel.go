@@ -100,7 +100,10 @@ func (a *app) buildPanel() {
 	export := el("button", "PNG")
 	export.Set("title", "download the picture")
 	p.onClick(export, a.exportPNG)
-	for _, b := range []js.Value{save, load, yours, export, picker, dataPicker} {
+	gifButton := el("button", "GIF")
+	gifButton.Set("title", "record the picture as an animated GIF; press again to stop and download")
+	p.onClick(gifButton, func() { a.queue = append(a.queue, (*app).toggleGIF) })
+	for _, b := range []js.Value{save, load, yours, export, gifButton, picker, dataPicker} {
 		files.Call("appendChild", b)
 	}
 	root.Call("appendChild", files)
