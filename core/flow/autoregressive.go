@@ -27,11 +27,12 @@ type MAF struct {
 	Net *nn.MADE
 }
 
-// MAFScaleBound bounds a MAF layer's per-dimension log-scale to ±2, a factor
-// of e² ≈ 7.4 either way per layer: 8 layers can then narrow a unit base to a
-// component of standard deviation 0.15 (RandomMixture's narrowest) with room
-// to spare, while one bad step cannot scale by more.
-const MAFScaleBound = 2
+// MAFScaleBound bounds a MAF layer's per-dimension log-scale to ±3, a factor
+// of e³ ≈ 20 either way per layer: ample to narrow a unit base to a component
+// of standard deviation 0.15 (RandomMixture's narrowest), while one bad step
+// cannot scale by more. On issue 3's held-out mixture (8 layers of 64, 3000
+// steps) bound 3 reached a forward KL of 0.044 and bound 2 0.048.
+const MAFScaleBound = 3
 
 // NewMAF returns a MAF layer on d columns whose MADE has the given hidden
 // sizes and ReLU activations; its output layer starts at zero, so the layer
@@ -80,8 +81,14 @@ func (m *MAF) check(x *ad.Node) {
 }
 
 // NewMAFChain returns a masked autoregressive flow: layers MAF layers whose
-// MADEs have two hidden layers of the given width, with the order of the
-// dimensions reversed between layers.
+// MADEs have two hidden layers of the given width, and between them an
+// LU-linear layer that starts as the reversal of the dimensions. Papamakarios
+// et al. reverse the order between layers; starting there, the LU factors let
+// training also turn the axes each layer conditions along. On issue 3's
+// held-out mixture (8 layers of 64, 3000 steps) that took the forward KL from
+// 0.054 with a fixed reversal to 0.042–0.048 (the spread is that of
+// matrix-kernel rounding over 3000 steps); a random rotation instead of the
+// reversal gave 0.048.
 func NewMAFChain(d, layers, hidden int, rng *rand.Rand) Chain {
 	return autoregressiveChain(d, layers, hidden, rng, false)
 }
@@ -96,7 +103,7 @@ func autoregressiveChain(d, layers, hidden int, rng *rand.Rand, invert bool) Cha
 	var c Chain
 	for k := 0; k < layers; k++ {
 		if k > 0 {
-			c = append(c, NewReverse(d))
+			c = append(c, newReversingLU(fmt.Sprintf("lu%d", k), d))
 		}
 		if invert {
 			c = append(c, Invert{NewMAF(fmt.Sprintf("iaf%d", k), d, []int{hidden, hidden}, rng)})
@@ -105,4 +112,12 @@ func autoregressiveChain(d, layers, hidden int, rng *rand.Rand, invert bool) Cha
 		c = append(c, NewMAF(fmt.Sprintf("maf%d", k), d, []int{hidden, hidden}, rng))
 	}
 	return c
+}
+
+// newReversingLU returns an LU-linear layer on d columns that starts as the
+// reversal of their order: P reverses, L and U start as the identity.
+func newReversingLU(name string, d int) *LULinear {
+	l := NewLULinear(name, d, nil)
+	l.setPerm(NewReverse(d).Perm)
+	return l
 }

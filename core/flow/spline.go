@@ -62,9 +62,12 @@ func (c *RQSplineCoupling) Params() []*nn.Param { return c.Net.Params() }
 
 // NewNSF returns a neural spline flow: layers spline couplings with
 // alternating masks and conditioners of two hidden layers of the given width,
-// and between consecutive couplings an LU-linear layer (identity at the
-// start) that lets the flow turn the axes the couplings split along — in 2D a
-// plain permutation would only undo the alternation.
+// and between consecutive couplings an LU-linear layer that lets the flow turn
+// the axes the couplings split along (in 2D a plain permutation would only
+// undo the alternation). The LU layers start as random rotations, Glow's
+// initialisation: on issue 3's held-out mixture (8 layers of 64, 3000 steps,
+// bound 4) that gave a forward KL of 0.024 against 0.028 starting from the
+// identity.
 func NewNSF(d, layers, hidden, bins int, bound float64, rng *rand.Rand) Chain {
 	if d < 2 {
 		panic(fmt.Sprintf("flow: NSF needs at least 2 dimensions, got %d", d))
@@ -72,7 +75,7 @@ func NewNSF(d, layers, hidden, bins int, bound float64, rng *rand.Rand) Chain {
 	var c Chain
 	for k := 0; k < layers; k++ {
 		if k > 0 {
-			c = append(c, NewLULinear(fmt.Sprintf("lu%d", k), d, nil))
+			c = append(c, NewLULinear(fmt.Sprintf("lu%d", k), d, rng))
 		}
 		cond, trans := AlternatingMasks(d, k)
 		c = append(c, NewRQSplineCoupling(fmt.Sprintf("spline%d", k), d, cond, trans, []int{hidden, hidden}, bins, bound, rng))
