@@ -115,6 +115,8 @@ func (n *Node) backward() {
 		}
 	case opBCELogits, opGaussLogProb, opKLStdNormal, opRepeatRows, opReshape:
 		n.backwardVAE() // the ops of ops_vae.go
+	case opSin, opCos:
+		n.backwardFM() // the ops of ops_fm.go
 	default:
 		n.backwardMore() // the ops of ops_more.go
 	}

@@ -70,6 +70,8 @@ var (
 		{"KLStdNormalEachRow", []shape{{3, 4}, {3, 4}}, false, func(t *Tape, in []*Node) *Node { return t.KLStdNormalEachRow(in[0], in[1]) }},
 		{"RepeatRows", []shape{{2, 3}}, false, func(t *Tape, in []*Node) *Node { return t.RepeatRows(in[0], 3) }},
 		{"Reshape", []shape{{4, 3}}, false, func(t *Tape, in []*Node) *Node { return t.Reshape(in[0], 2, 6) }},
+		{"Sin", []shape{{2, 3}}, false, func(t *Tape, in []*Node) *Node { return t.Sin(in[0]) }},
+		{"Cos", []shape{{2, 3}}, false, func(t *Tape, in []*Node) *Node { return t.Cos(in[0]) }},
 		{"Composite", []shape{{4, 3}, {3, 3}, {1, 3}}, false, func(t *Tape, in []*Node) *Node {
 			// a small MLP with a loss: a shape every model here uses
 			h := t.Tanh(t.Affine(in[0], in[1], in[2]))
