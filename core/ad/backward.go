@@ -5,21 +5,15 @@ import "math"
 // backward adds n's contribution to the gradients of its inputs: each op's
 // local chain rule, given n.Grad.
 func (n *Node) backward() {
-	a, b, g := n.a, n.b, n.Grad
+	a, g := n.a, n.Grad
 	switch n.op {
 	case opMatMul:
 		backMatMul(n)
 	case opAffine:
-		x, w, bias := a, b, n.c
-		if x.needGrad { // dx += g·wᵀ
-			gemm(false, true, x.R, x.C, w.C, 1, g, n.C, w.Val, w.C, 1, x.Grad, x.C)
+		if n.c != nil && n.c.needGrad {
+			colSumInto(n.c.Grad, g, n.R, n.C)
 		}
-		if w.needGrad { // dw += xᵀ·g
-			gemm(true, false, w.R, w.C, x.R, 1, x.Val, x.C, g, n.C, 1, w.Grad, w.C)
-		}
-		if bias != nil && bias.needGrad {
-			colSumInto(bias.Grad, g, n.R, n.C)
-		}
+		backAffine(n, g)
 	case opAdd, opSub, opMul:
 		backBinary(n)
 	case opScale:
@@ -115,10 +109,24 @@ func (n *Node) backward() {
 		}
 	case opBCELogits, opGaussLogProb, opKLStdNormal, opRepeatRows, opReshape:
 		n.backwardVAE() // the ops of ops_vae.go
+	case opAffineReLU:
+		n.backwardFused() // the ops of ops_fused.go
 	case opSin, opCos:
 		n.backwardFM() // the ops of ops_fm.go
 	default:
 		n.backwardMore() // the ops of ops_more.go
+	}
+}
+
+// backAffine adds the gradients of x·w given the gradient g of the product
+// (the bias is the caller's).
+func backAffine(n *Node, g []float64) {
+	x, w := n.a, n.b
+	if x.needGrad { // dx += g·wᵀ
+		gemm(false, true, x.R, x.C, w.C, 1, g, n.C, w.Val, w.C, 1, x.Grad, x.C)
+	}
+	if w.needGrad { // dw += xᵀ·g
+		gemm(true, false, w.R, w.C, x.R, 1, x.Val, x.C, g, n.C, 1, w.Grad, w.C)
 	}
 }
 

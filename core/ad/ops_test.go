@@ -70,6 +70,12 @@ var (
 		{"KLStdNormalEachRow", []shape{{3, 4}, {3, 4}}, false, func(t *Tape, in []*Node) *Node { return t.KLStdNormalEachRow(in[0], in[1]) }},
 		{"RepeatRows", []shape{{2, 3}}, false, func(t *Tape, in []*Node) *Node { return t.RepeatRows(in[0], 3) }},
 		{"Reshape", []shape{{4, 3}}, false, func(t *Tape, in []*Node) *Node { return t.Reshape(in[0], 2, 6) }},
+		{"AffineReLU", []shape{{5, 3}, {3, 4}, {1, 4}}, false, func(t *Tape, in []*Node) *Node { return t.AffineReLU(in[0], in[1], in[2]) }},
+		{"AffineReLUNoBias", []shape{{5, 3}, {3, 4}}, false, func(t *Tape, in []*Node) *Node { return t.AffineReLU(in[0], in[1], nil) }},
+		// with gradients ReLUPair1 is computed directly; its pieces are checked in pieces_test.go
+		{"ReLUPair1", []shape{{5, 1}, {1, 4}, {1, 4}, {4, 3}, {1, 3}}, false, func(t *Tape, in []*Node) *Node {
+			return t.ReLUPair1(in[0], in[1], in[2], in[3], in[4], new(PieceCache))
+		}},
 		{"Sin", []shape{{2, 3}}, false, func(t *Tape, in []*Node) *Node { return t.Sin(in[0]) }},
 		{"Cos", []shape{{2, 3}}, false, func(t *Tape, in []*Node) *Node { return t.Cos(in[0]) }},
 		{"Composite", []shape{{4, 3}, {3, 3}, {1, 3}}, false, func(t *Tape, in []*Node) *Node {

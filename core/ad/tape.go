@@ -22,6 +22,9 @@ type Node struct {
 	ia, ib []int
 	// c is the third input of three-input ops (Affine's bias).
 	c *Node
+	// tmp is scratch of the op's own for its backward pass, a node recycled
+	// with the tape, when a, b and c are all inputs.
+	tmp *Node
 	// tA, tB mark transposed operands of MatMul; i0, i1 a column range.
 	tA, tB bool
 	i0, i1 int
@@ -62,7 +65,7 @@ func (t *Tape) node(op opKind, r, c int, needGrad bool) *Node {
 	size := r * c
 	n.R, n.C = r, c
 	n.op = op
-	n.a, n.b, n.c = nil, nil, nil
+	n.a, n.b, n.c, n.tmp = nil, nil, nil, nil
 	n.ia, n.ib = nil, nil
 	n.k = 0
 	n.tA, n.tB = false, false
