@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,6 +25,7 @@ func trainFM(args []string, stdout, stderr io.Writer) error {
 	layers := fs.Int("layers", def.Layers, "hidden layers of the velocity network")
 	act := fs.String("activation", def.Activation, "activation between layers: "+strings.Join(fm.Activations, ", "))
 	freqs := fs.Int("time-freqs", def.TimeFreqs, "sinusoidal time features: t, sin and cos of π·2^k·t for k below this")
+	sfreqs := fs.Int("space-freqs", def.SpaceFreqs, "Fourier features of the point: sin and cos of 2^k·π/4·x for k below this (6 or so for sharp targets such as qr:TEXT)")
 	std := fs.Float64("std", def.Std, "standard deviation of the Gaussian base N(0, std²·I)")
 	ot := fs.Bool("ot", false, "OT-CFM: re-pair base and data points of each minibatch by optimal transport (straighter paths)")
 	solver := fs.String("solver", def.Solver, "default sampler saved with the model: "+strings.Join(fm.Methods, ", "))
@@ -31,13 +33,14 @@ func trainFM(args []string, stdout, stderr io.Writer) error {
 	steps := fs.Int("steps", 5000, "training steps")
 	batch := fs.Int("batch", 256, "samples per step")
 	lr := fs.Float64("lr", 1e-3, "Adam learning rate")
+	schedule := fs.String("lr-schedule", "cosine", "learning rate over the run: constant, or cosine (from --lr down to 0: the flow-matching target is noisy, and a decaying rate averages the noise out of the field)")
 	seed := fs.Uint64("seed", 1, "random seed (same seed, same run)")
 	out := fs.String("out", "", "output directory for model.safetensors, config.json, metrics.jsonl (required)")
 	logEvery := fs.Int("log-every", 10, "write a metrics line every this many steps")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	spec := fm.Spec{Dim: 2, Hidden: *hidden, Layers: *layers, Activation: *act, TimeFreqs: *freqs, Std: *std,
+	spec := fm.Spec{Dim: 2, Hidden: *hidden, Layers: *layers, Activation: *act, TimeFreqs: *freqs, SpaceFreqs: *sfreqs, Std: *std,
 		OT: *ot, Solver: *solver, NFE: *nfe}
 	for _, err := range []error{
 		intIn("steps", *steps, 1, 10_000_000), intIn("batch", *batch, 1, 1<<16),
@@ -49,6 +52,9 @@ func trainFM(args []string, stdout, stderr io.Writer) error {
 	}
 	if err := spec.Validate(); err != nil {
 		return usageError{err.Error()}
+	}
+	if *schedule != "constant" && *schedule != "cosine" {
+		return usagef("--lr-schedule %q is not constant or cosine", *schedule)
 	}
 	if *out == "" {
 		return usagef("--out DIR is required")
@@ -73,9 +79,15 @@ func trainFM(args []string, stdout, stderr io.Writer) error {
 	bar := newProgress(stderr, *steps)
 	var last train.Metrics
 	rollbacks := 0
+	base := *lr
 	for run.Trainer.Steps() < *steps {
+		if *schedule == "cosine" {
+			run.Trainer.Opt.LR = base * 0.5 * (1 + math.Cos(math.Pi*float64(run.Trainer.Steps())/float64(*steps)))
+		}
 		m, err := run.Trainer.Step()
 		if err != nil {
+			// the trainer halved the rate after rolling back; keep that
+			base /= 2
 			rollbacks++
 			fmt.Fprintf(stderr, "\nwarning: %v\n", err)
 			if rollbacks > 20 {

@@ -142,7 +142,7 @@ func TestDivergenceMatchesFiniteDifferences(t *testing.T) {
 	// rounding ~1e-16/h ≈ 1e-11; 1e-6 has a wide margin.
 	const h, tol = 1e-5, 1e-6
 	for i, act := range Activations {
-		spec := Spec{Dim: 3, Hidden: 16, Layers: 2, Activation: act, TimeFreqs: 2, Std: 1, Solver: "euler", NFE: 1}
+		spec := Spec{Dim: 3, Hidden: 16, Layers: 2, Activation: act, TimeFreqs: 2, SpaceFreqs: i % 3, Std: 1, Solver: "euler", NFE: 1}
 		m := randomModel(t, spec, uint64(i)+10)
 		cnf := m.CNF()
 		rng := rand.New(rand.NewPCG(1, 2))

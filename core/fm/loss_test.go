@@ -61,7 +61,7 @@ func TestLossByHand(t *testing.T) {
 // central differences with the random draws held fixed.
 func TestLossGradient(t *testing.T) {
 	t.Parallel()
-	spec := Spec{Dim: 2, Hidden: 6, Layers: 2, Activation: "softplus", TimeFreqs: 1, Std: 1, OT: true, Solver: "euler", NFE: 1}
+	spec := Spec{Dim: 2, Hidden: 6, Layers: 2, Activation: "softplus", TimeFreqs: 1, SpaceFreqs: 2, Std: 1, OT: true, Solver: "euler", NFE: 1}
 	m := randomModel(t, spec, 9)
 	x1 := []float64{1, 2, -1, 0.5, 0.3, -2, 2, 2}
 	tape := ad.NewTape()
@@ -99,6 +99,7 @@ func TestSpecValidate(t *testing.T) {
 		func(s *Spec) { s.Layers = MaxLayers + 1 },
 		func(s *Spec) { s.Hidden = 0 },
 		func(s *Spec) { s.TimeFreqs = -1 },
+		func(s *Spec) { s.SpaceFreqs = MaxSpaceFreqs + 1 },
 		func(s *Spec) { s.Std = 0 },
 		func(s *Spec) { s.Std = math.NaN() },
 		func(s *Spec) { s.NFE = 0 },

@@ -20,6 +20,9 @@ type Model struct {
 	Spec   Spec
 	Layers []*nn.Linear
 	act    nn.Activation
+	// freq is the Dim×(Dim·SpaceFreqs) matrix whose product with a point
+	// gives the phases of its Fourier features, ω_k·x_d in column d·K+k.
+	freq []float64
 
 	// training scratch, reused from step to step
 	x0, psi, u, ts []float64
@@ -34,13 +37,24 @@ func New(s Spec, rng *rand.Rand) (*Model, error) {
 		return nil, err
 	}
 	act, _ := nn.ParseActivation(s.Activation)
-	sizes := []int{s.Dim + s.features()}
+	sizes := []int{s.inputs()}
 	for range s.Layers {
 		sizes = append(sizes, s.Hidden)
 	}
 	sizes = append(sizes, s.Dim)
 	mlp := nn.NewMLP("fm", sizes, act, true, rng)
-	return &Model{Spec: s, Layers: mlp.Layers, act: act}, nil
+	m := &Model{Spec: s, Layers: mlp.Layers, act: act}
+	if k := s.SpaceFreqs; k > 0 {
+		m.freq = make([]float64, s.Dim*s.Dim*k)
+		for d := range s.Dim {
+			w := spaceBase
+			for j := range k {
+				m.freq[d*s.Dim*k+d*k+j] = w
+				w *= 2
+			}
+		}
+	}
+	return m, nil
 }
 
 // Dim is the dimension of the data.
@@ -74,7 +88,12 @@ func (m *Model) forward(t *ad.Tape, x *ad.Node, ts []float64, trainable bool) *a
 	for i, tt := range ts {
 		m.Spec.timeFeatures(feat.Val[i*nf:(i+1)*nf], tt)
 	}
-	h := t.ConcatCols(x, feat)
+	h := x
+	if k := m.Spec.SpaceFreqs; k > 0 {
+		phase := t.MatMul(x, t.Const(x.C, x.C*k, m.freq))
+		h = t.ConcatCols(t.ConcatCols(h, t.Sin(phase)), t.Cos(phase))
+	}
+	h = t.ConcatCols(h, feat)
 	for i, l := range m.Layers {
 		var w, b *ad.Node
 		if trainable {

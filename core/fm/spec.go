@@ -21,6 +21,11 @@ type Spec struct {
 	// TimeFreqs is the number of sinusoidal time features pairs: the network
 	// sees t and sin(π·2^k·t), cos(π·2^k·t) for k < TimeFreqs.
 	TimeFreqs int `json:"time_freqs"`
+	// SpaceFreqs adds Fourier features of the point: sin and cos of
+	// ω_k·x_d for each coordinate and k < SpaceFreqs, ω_k = 2^k·π/4 (periods
+	// 8, 4, 2, …). They let an MLP draw sharp patterns — a QR code's modules
+	// — that plain coordinates make it learn slowly (Tancik et al., 2020).
+	SpaceFreqs int `json:"space_freqs,omitempty"`
 	// Std is the base distribution's standard deviation: x0 ~ N(0, Std²·I).
 	Std float64 `json:"std"`
 	// OT selects OT-CFM: minibatch pairs re-matched by optimal transport.
@@ -37,7 +42,10 @@ const (
 	MaxLayers    = 16
 	MaxHidden    = 4096
 	MaxTimeFreqs = 16
-	MaxNFE       = 4096
+	// MaxSpaceFreqs reaches periods of 8/2^11 ≈ 0.004, finer than any
+	// picture a 2D model is drawn at.
+	MaxSpaceFreqs = 12
+	MaxNFE        = 4096
 	// MinStd and MaxStd bound the base standard deviation: a few orders of
 	// magnitude either side of the unit scale the 2D targets live at.
 	MinStd = 1e-3
@@ -69,6 +77,8 @@ func (s Spec) Validate() error {
 		return fmt.Errorf("fm hidden width %d is outside 1…%d", s.Hidden, MaxHidden)
 	case s.TimeFreqs < 0 || s.TimeFreqs > MaxTimeFreqs:
 		return fmt.Errorf("fm time frequencies %d is outside 0…%d", s.TimeFreqs, MaxTimeFreqs)
+	case s.SpaceFreqs < 0 || s.SpaceFreqs > MaxSpaceFreqs:
+		return fmt.Errorf("fm space frequencies %d is outside 0…%d", s.SpaceFreqs, MaxSpaceFreqs)
 	case !(s.Std >= MinStd && s.Std <= MaxStd):
 		return fmt.Errorf("fm base std %v is outside %g…%g", s.Std, MinStd, MaxStd)
 	case s.NFE < 1 || s.NFE > MaxNFE:
@@ -83,6 +93,14 @@ var Activations = []string{"relu", "tanh", "softplus", "sigmoid"}
 // features is the width of the time embedding: t, then a sine and a cosine
 // per frequency.
 func (s Spec) features() int { return 1 + 2*s.TimeFreqs }
+
+// inputs is the width of the network's input: the point, its Fourier
+// features and the time embedding.
+func (s Spec) inputs() int { return s.Dim*(1+2*s.SpaceFreqs) + s.features() }
+
+// spaceBase is ω_0 of the Fourier features: a period of 8, wider than the
+// box of any 2D target (about ±4), so the lowest pair is never ambiguous.
+const spaceBase = math.Pi / 4
 
 // timeFeatures writes the embedding of t into dst (length s.features()).
 func (s Spec) timeFeatures(dst []float64, t float64) {
