@@ -14,7 +14,7 @@ SINGLE ?= likelab.html
 GOROOT    := $(shell $(GO) env GOROOT)
 WASM_EXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 
-.PHONY: all site single serve cli test bench fuzz clean
+.PHONY: all site single serve cli test bench fuzz presets clean
 
 all: site cli
 
@@ -69,6 +69,11 @@ test:
 bench:
 	$(GO) test -run XXX -bench . ./core/...
 	GOOS=js GOARCH=wasm $(GO) test -run XXX -bench . -exec="$(WASM_EXEC)" ./core/...
+
+# The models that ship with the page for the talk's presets (lab.Presets),
+# trained exactly as the page would train those links; deterministic.
+presets:
+	$(GO) run ./cmd/mkpresets -out core/lab/pretrained/models
 
 # Every fuzz test for FUZZTIME each (default 60s); findings land in testdata/fuzz.
 fuzz:

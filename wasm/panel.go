@@ -108,6 +108,28 @@ func (a *app) buildPanel() {
 	}
 	root.Call("appendChild", files)
 
+	presets := el("select", "")
+	presets.Set("title", "the talk's figures, some starting from a model trained in advance")
+	first := el("option", "Presets: the talk's figures…")
+	first.Set("value", "")
+	presets.Call("appendChild", first)
+	for _, pr := range lab.Presets {
+		o := el("option", pr.Title)
+		o.Set("value", pr.Hash)
+		presets.Call("appendChild", o)
+	}
+	presetChange := js.FuncOf(func(this js.Value, args []js.Value) any {
+		if h := presets.Get("value").String(); h != "" {
+			a.applyHash(h)
+		}
+		presets.Set("value", "")
+		return nil
+	})
+	p.funcs = append(p.funcs, presetChange)
+	presets.Call("addEventListener", "change", presetChange)
+	presets.Set("className", "presets")
+	root.Call("appendChild", presets)
+
 	p.readout = el("pre", "")
 	p.readout.Set("className", "readout")
 	p.readout.Set("id", "readout")

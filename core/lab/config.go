@@ -29,12 +29,15 @@ type Config struct {
 	Speed    int     // milliseconds of training per animation frame on the main thread
 	View     string  // what the picture shows: one of ViewNames
 	Layer    int     // layers view: how many layers (base → data) are applied; -1 animates
-	Solver   string  // fm scene: ODE solver carrying samples from base to data, one of SolverNames
-	NFE      int     // fm scene: velocity evaluations per sample (steps = NFE / stages of the solver)
-	OT       bool    // fm scene: OT-CFM, minibatch pairs matched by optimal transport
-	Std      float64 // fm scene: standard deviation of the Gaussian base
-	Depth    int     // fm scene: hidden layers of the velocity network
-	T        float64 // fm scene: flow time shown, 0 (base) … 1 (data); negative animates
+	// Pretrained starts from a model trained in advance for these settings,
+	// where one ships with the page (see Presets).
+	Pretrained bool
+	Solver     string  // fm scene: ODE solver carrying samples from base to data, one of SolverNames
+	NFE        int     // fm scene: velocity evaluations per sample (steps = NFE / stages of the solver)
+	OT         bool    // fm scene: OT-CFM, minibatch pairs matched by optimal transport
+	Std        float64 // fm scene: standard deviation of the Gaussian base
+	Depth      int     // fm scene: hidden layers of the velocity network
+	T          float64 // fm scene: flow time shown, 0 (base) … 1 (data); negative animates
 }
 
 // SolverNames lists the fm scene's ODE solvers (fm.Methods; lab's table does not
@@ -174,6 +177,8 @@ var properties = []Property{
 	// 64 is flow.MaxLayers: a picture can show every layer of any flow.
 	intProp("layer", "layers view: layers applied to the base grid (-1 animates through them)", -1, -1, 64,
 		func(c *Config) *int { return &c.Layer }),
+	boolProp("pretrained", "start from a model trained in advance, where one ships for these settings", false,
+		func(c *Config) *bool { return &c.Pretrained }),
 	enumProp("solver", "fm: ODE solver that carries samples from the base to the data", "euler",
 		func() []string { return SolverNames }, func(c *Config) *string { return &c.Solver }),
 	// 256 evaluations of a 3×128 network for the scene's 600 particles is ~10 GFLOP per

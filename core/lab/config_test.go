@@ -14,25 +14,26 @@ func randConfig(rnd *rand.Rand) Config {
 	pick := func(s []string) string { return s[rnd.IntN(len(s))] }
 	between := func(lo, hi int) int { return lo + rnd.IntN(hi-lo+1) }
 	c := Config{
-		Scene:    pick(SceneNames),
-		Data:     pick(DataNames),
-		Model:    pick(ModelNames),
-		Layers:   between(1, 32),
-		Hidden:   between(4, 512),
-		LR:       math.Pow(10, -5+5*rnd.Float64()), // log-uniform over [1e-5, 1]
-		Batch:    between(16, 4096),
-		Seed:     rnd.Uint64(),
-		Autoplay: rnd.IntN(2) == 1,
-		Embed:    rnd.IntN(2) == 1,
-		Speed:    between(1, 30),
-		View:     pick(ViewNames),
-		Layer:    between(-1, 64),
-		Solver:   pick(SolverNames),
-		NFE:      between(1, 256),
-		OT:       rnd.IntN(2) == 1,
-		Std:      math.Pow(10, -1+2*rnd.Float64()), // log-uniform over [0.1, 10]
-		Depth:    between(1, 8),
-		T:        -1 + 2*rnd.Float64(),
+		Scene:      pick(SceneNames),
+		Data:       pick(DataNames),
+		Model:      pick(ModelNames),
+		Layers:     between(1, 32),
+		Hidden:     between(4, 512),
+		LR:         math.Pow(10, -5+5*rnd.Float64()), // log-uniform over [1e-5, 1]
+		Batch:      between(16, 4096),
+		Seed:       rnd.Uint64(),
+		Autoplay:   rnd.IntN(2) == 1,
+		Embed:      rnd.IntN(2) == 1,
+		Speed:      between(1, 30),
+		View:       pick(ViewNames),
+		Layer:      between(-1, 64),
+		Pretrained: rnd.IntN(2) == 1,
+		Solver:     pick(SolverNames),
+		NFE:        between(1, 256),
+		OT:         rnd.IntN(2) == 1,
+		Std:        math.Pow(10, -1+2*rnd.Float64()), // log-uniform over [0.1, 10]
+		Depth:      between(1, 8),
+		T:          -1 + 2*rnd.Float64(),
 	}
 	// Hit the defaults and the range ends often: they are where canonical forms and
 	// bounds checks go wrong.

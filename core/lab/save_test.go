@@ -77,3 +77,25 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+func TestPretrainedMissingTrainsFromScratch(t *testing.T) {
+	t.Parallel()
+	c := Default()
+	c.Layers, c.Hidden, c.Pretrained = 2, 8, true
+	s, err := New(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := s.Status(); st.Step != 0 || st.Error != noPretrained {
+		t.Errorf("pretrained=1 with no shipped model: step %d, error %q", st.Step, st.Error)
+	}
+	a, b := c, c
+	b.View, b.Layer = "layers", 3
+	if PretrainedDir(a) != PretrainedDir(b) {
+		t.Errorf("views of one run look for different shipped models")
+	}
+	b.Seed = 9
+	if PretrainedDir(a) == PretrainedDir(b) {
+		t.Errorf("different runs share a shipped model")
+	}
+}

@@ -130,6 +130,9 @@ func New(c Config) (Scene, error) {
 	}
 	switch c.Scene {
 	case "flow":
+		if c.Pretrained {
+			return pretrainedFlowScene(c)
+		}
 		return NewFlowScene(c)
 	case "fm":
 		return NewFMScene(c)

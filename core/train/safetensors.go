@@ -193,7 +193,13 @@ func WriteFileAtomic(path string, data []byte) error {
 		return err
 	}
 	tmp := f.Name()
-	if _, err = f.Write(data); err == nil {
+	// CreateTemp makes the file private; a model or picture is as readable
+	// as any file the user writes (the umask still applies on creation of
+	// ordinary files, so follow the usual 0644).
+	if err = f.Chmod(0o644); err == nil {
+		_, err = f.Write(data)
+	}
+	if err == nil {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"likelab/core/lab"
+	_ "likelab/core/lab/pretrained" // the models trained in advance for the presets
 )
 
 // Timing of the loop. Each turn trains for workSlice, then sleeps a moment
