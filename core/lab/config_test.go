@@ -330,6 +330,7 @@ func FuzzParseHash(f *testing.F) {
 		}
 	})
 }
+
 func TestSameRun(t *testing.T) {
 	t.Parallel()
 	a := Default()
