@@ -32,3 +32,21 @@ func TestLayersViewKeepsTraining(t *testing.T) {
 	t.Logf("layers view: %+v", after)
 	checkCanvas(t, ctx, "layers-view")
 }
+
+// TestPresetStartsTrained opens the "layers" preset: its model was trained
+// in advance (make presets), so the page starts at step 3000, not 0.
+func TestPresetStartsTrained(t *testing.T) {
+	findChromium(t)
+	base := startServer(t, buildSite(t))
+	b := newBrowser(t, base)
+	b.navigate(t, "#scene=flow&data=moons&hidden=64&pretrained=1&view=layers")
+	st, err := poll(b.ctx, 60*time.Second, "the shipped model", func(s Status) bool { return s.Step >= 3000 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Error != "" {
+		t.Errorf("preset: %q", st.Error)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	checkCanvas(t, b.ctx, "preset-layers")
+}
