@@ -17,8 +17,10 @@
 //
 // The posterior q(z|x) is the Gaussian, or the Gaussian sample pushed through
 // a normalizing flow whose parameters the encoder emits for each input:
-// planar flows (Rezende & Mohamed 2015) or inverse autoregressive flows
-// (Kingma et al. 2016). log q is then corrected by the flow's log-dets.
+// planar flows (Rezende & Mohamed 2015), inverse autoregressive flows
+// (Kingma et al. 2016) or affine couplings (RealNVP, Dinh et al. 2017)
+// conditioned on an encoder context. log q is then corrected by the flow's
+// log-dets.
 //
 // Images are rows of a plain []float64 in [0, 1] (n×Input, row-major); latent
 // codes likewise (n×Latent). The latent-space helpers (EncodeMeans, Decode,

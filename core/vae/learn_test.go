@@ -97,7 +97,7 @@ func TestVAELearnsFruits(t *testing.T) {
 	}
 }
 
-// TestFlowPosteriorsTrain checks that planar and IAF posteriors train as
+// TestFlowPosteriorsTrain checks that planar, IAF and RealNVP posteriors train as
 // stably as the Gaussian: no divergence, and a held-out ELBO well above the
 // untrained model's, after a few hundred steps.
 func TestFlowPosteriorsTrain(t *testing.T) {
@@ -105,7 +105,7 @@ func TestFlowPosteriorsTrain(t *testing.T) {
 		t.Skip("-short: statistical training test")
 	}
 	t.Parallel()
-	for i, post := range []string{"planar", "iaf"} {
+	for i, post := range []string{"planar", "iaf", "realnvp"} {
 		v, v0, test := fruitVAE(t, post, 200)
 		before, after := testELBO(v0, test), testELBO(v, test)
 		t.Logf("%s: held-out ELBO %.1f → %.1f: %.3f nats per value", post, before, after, (after-before)/768)

@@ -191,3 +191,77 @@ func (f *iaf) Params() []*nn.Param {
 	}
 	return ps
 }
+
+// realNVP is a stack of affine couplings (Dinh et al. 2017) conditioned on
+// the encoder's context h: the columns A pass through and, with h, feed an
+// MLP that gives a log-scale s = tanh(·) and a shift t for the columns B,
+// z_B' = z_B·e^s + t, log|det| = Σ s; A and B alternate between layers.
+// Its output layers start at zero, so each coupling starts as the identity.
+type realNVP struct {
+	D     int
+	Ctx   *nn.Linear
+	Nets  []*nn.MLP
+	masks [][2][]int // per layer: the passing columns A and the changed B
+}
+
+func newRealNVP(name string, in, d, layers, hidden int, act nn.Activation, rng *rand.Rand) *realNVP {
+	f := &realNVP{D: d, Ctx: nn.NewLinear(name+".ctx", in, hidden, rng)}
+	for l := 0; l < layers; l++ {
+		var a, b []int
+		for j := 0; j < d; j++ {
+			if (j+l)%2 == 0 {
+				a = append(a, j)
+			} else {
+				b = append(b, j)
+			}
+		}
+		if len(b) == 0 { // one latent dimension: let it change, conditioned on h alone
+			a, b = nil, a
+		}
+		f.masks = append(f.masks, [2][]int{a, b})
+		sizes := []int{len(a) + hidden, hidden, hidden, 2 * len(b)}
+		f.Nets = append(f.Nets, nn.NewMLP(fmt.Sprintf("%s%d", name, l), sizes, act, true, rng))
+	}
+	return f
+}
+
+func (f *realNVP) Cond(t *ad.Tape, h *ad.Node) *ad.Node { return f.Ctx.Forward(t, h) }
+
+func (f *realNVP) Apply(t *ad.Tape, z, ctx *ad.Node) (*ad.Node, *ad.Node) {
+	if z.C != f.D || ctx.R != z.R {
+		panic(fmt.Sprintf("vae: RealNVP on %d×%d codes with %d×%d context", z.R, z.C, ctx.R, ctx.C))
+	}
+	var sum *ad.Node
+	for l, net := range f.Nets {
+		a, b := f.masks[l][0], f.masks[l][1]
+		in := ctx
+		var za *ad.Node
+		if len(a) > 0 {
+			za = t.Cols(z, a)
+			in = t.ConcatCols(za, ctx)
+		}
+		out := net.Forward(t, in)
+		s, sh := t.Tanh(t.SliceCols(out, 0, len(b))), t.SliceCols(out, len(b), 2*len(b))
+		zb := t.Add(t.Mul(t.Cols(z, b), t.Exp(s)), sh)
+		if za != nil {
+			z = t.Merge(za, a, zb, b, f.D)
+		} else {
+			z = zb
+		}
+		ld := t.SumEachRow(s)
+		if sum == nil {
+			sum = ld
+		} else {
+			sum = t.Add(sum, ld)
+		}
+	}
+	return z, sum
+}
+
+func (f *realNVP) Params() []*nn.Param {
+	ps := f.Ctx.Params()
+	for _, n := range f.Nets {
+		ps = append(ps, n.Params()...)
+	}
+	return ps
+}

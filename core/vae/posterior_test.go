@@ -39,7 +39,7 @@ func TestFlowLogDetNumerically(t *testing.T) {
 	// entries are good to about 1e-9, and so is the log-determinant of a
 	// well-conditioned 3×3 Jacobian; 1e-7 leaves a margin.
 	const tol = 1e-7
-	for i, post := range []string{"planar", "iaf"} {
+	for i, post := range []string{"planar", "iaf", "realnvp"} {
 		v := smallVAE(t, "bernoulli", post, uint64(i)+1)
 		rng := nn.NewRNG(uint64(i)+10, 0)
 		for trial := 0; trial < 5; trial++ {
@@ -79,7 +79,7 @@ func TestLossGradients(t *testing.T) {
 	// As in core/ad's TestGradients: step 1e-6, rounding ~1e-10 relative.
 	const tol = 1e-6
 	for i, tc := range []struct{ lik, post string }{
-		{"bernoulli", "gaussian"}, {"gaussian", "gaussian"}, {"bernoulli", "planar"}, {"gaussian", "iaf"},
+		{"bernoulli", "gaussian"}, {"gaussian", "gaussian"}, {"bernoulli", "planar"}, {"gaussian", "iaf"}, {"bernoulli", "realnvp"},
 	} {
 		v := smallVAE(t, tc.lik, tc.post, uint64(i)+20)
 		rng := nn.NewRNG(uint64(i)+30, 0)
@@ -192,7 +192,7 @@ func TestSpecValidate(t *testing.T) {
 		{func(s *Spec) { s.Sigma = math.NaN() }, "σ"},
 		{func(s *Spec) { s.Posterior = "nsf" }, "posterior"},
 		{func(s *Spec) { s.Posterior, s.FlowLayers = "planar", 0 }, "flow layers"},
-		{func(s *Spec) { s.Posterior, s.FlowLayers, s.FlowHidden = "iaf", 2, 0 }, "IAF hidden"},
+		{func(s *Spec) { s.Posterior, s.FlowLayers, s.FlowHidden = "iaf", 2, 0 }, "flow hidden"},
 	} {
 		s := ok
 		s.Hidden = append([]int(nil), ok.Hidden...)

@@ -28,19 +28,20 @@ type Spec struct {
 	// Sigma is the fixed standard deviation of a Gaussian likelihood; 0
 	// learns one σ shared by every pixel.
 	Sigma float64 `json:"sigma,omitempty"`
-	// Posterior is "gaussian", "planar" or "iaf".
+	// Posterior is "gaussian", "planar", "iaf" or "realnvp".
 	Posterior string `json:"posterior"`
-	// FlowLayers is the number of flow steps of a planar or IAF posterior.
+	// FlowLayers is the number of flow steps of a flow posterior.
 	FlowLayers int `json:"flow_layers,omitempty"`
-	// FlowHidden is the width of the IAF's two MADE hidden layers and of the
-	// encoder's context h that conditions them.
+	// FlowHidden is the width of the hidden layers of an IAF's MADEs or a
+	// RealNVP's conditioners, and of the encoder's context h that conditions
+	// them.
 	FlowHidden int `json:"flow_hidden,omitempty"`
 }
 
 // The values the string fields of a Spec take.
 var (
 	Likelihoods = []string{"bernoulli", "gaussian"}
-	Posteriors  = []string{"gaussian", "planar", "iaf"}
+	Posteriors  = []string{"gaussian", "planar", "iaf", "realnvp"}
 )
 
 // Limits of a Spec, so a config file cannot ask for an absurd model.
@@ -57,8 +58,9 @@ const (
 func (s Spec) Input() int { return s.Width * s.Height * s.Channels }
 
 // WithDefaults fills the fields left zero with the defaults: ReLU hidden
-// layers, and for flow posteriors 8 planar steps or 2 IAF steps of width 64
-// (small next to the 784-400-20 VAE, so a flow step costs little).
+// layers, and for flow posteriors 8 planar steps, or 2 IAF or 4 RealNVP
+// steps of width 64 (small next to the 784-400-20 VAE, so the flow costs
+// little).
 func (s Spec) WithDefaults() Spec {
 	if s.Activation == "" {
 		s.Activation = "relu"
@@ -72,9 +74,11 @@ func (s Spec) WithDefaults() Spec {
 			s.FlowLayers = 8
 		case "iaf":
 			s.FlowLayers = 2
+		case "realnvp":
+			s.FlowLayers = 4
 		}
 	}
-	if s.FlowHidden == 0 && s.Posterior == "iaf" {
+	if s.FlowHidden == 0 && (s.Posterior == "iaf" || s.Posterior == "realnvp") {
 		s.FlowHidden = 64
 	}
 	return s
@@ -102,8 +106,8 @@ func (s Spec) Validate() error {
 		return fmt.Errorf("unknown posterior %q (want one of %v)", s.Posterior, Posteriors)
 	case s.Posterior != "gaussian" && (s.FlowLayers < 1 || s.FlowLayers > MaxFlowLayers):
 		return fmt.Errorf("flow layers %d is outside 1…%d", s.FlowLayers, MaxFlowLayers)
-	case s.Posterior == "iaf" && (s.FlowHidden < 1 || s.FlowHidden > MaxHidden):
-		return fmt.Errorf("IAF hidden width %d is outside 1…%d", s.FlowHidden, MaxHidden)
+	case (s.Posterior == "iaf" || s.Posterior == "realnvp") && (s.FlowHidden < 1 || s.FlowHidden > MaxHidden):
+		return fmt.Errorf("flow hidden width %d is outside 1…%d", s.FlowHidden, MaxHidden)
 	}
 	for _, h := range s.Hidden {
 		if h < 1 || h > MaxHidden {

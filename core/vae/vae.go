@@ -70,6 +70,8 @@ func New(s Spec, rng *rand.Rand) (*VAE, error) {
 		v.Flow = newPlanarFlow("post.planar", last, s.Latent, s.FlowLayers, rng)
 	case "iaf":
 		v.Flow = newIAF("post.iaf", last, s.Latent, s.FlowLayers, s.FlowHidden, act, rng)
+	case "realnvp":
+		v.Flow = newRealNVP("post.realnvp", last, s.Latent, s.FlowLayers, s.FlowHidden, act, rng)
 	}
 	return v, nil
 }
