@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"image/draw"
 	"math"
+	"strings"
 	"time"
 
 	"likelab/core/data"
@@ -21,12 +22,20 @@ const (
 	// the grid is coarser than the flow scene's: 32×32 plus the held-out
 	// points is a few seconds natively, ~10 s in a browser worker.
 	fmGridN = 32
-	// fmGridSteps RK4 steps per likelihood of the picture: half of
-	// LogProbSteps, still within ~1e-4 nats of the converged value on the
-	// test models (see TestLogProbStepsSuffice), invisible in a heatmap.
-	fmGridSteps = LogProbSteps / 2
+	// fmGridSteps RK4 steps per likelihood of the picture: a quarter of
+	// LogProbSteps, whose error on smooth fields is ~1e-3 nats (RK4's error
+	// grows 4^4 = 256× from 1.4e-5 at 16 steps, TestLogProbStepsSuffice),
+	// invisible in a heatmap and small beside the NLL's changes.
+	fmGridSteps = LogProbSteps / 4
+	// fmGridChunk points are integrated at a time (~40 MFLOP for the default
+	// 3×128 network): small enough that a slice of work stays within a
+	// frame's budget even in wasm, where it takes some 20–40 ms.
+	fmGridChunk = 8
+	// fmTrajChunk particles advance one solver step at a time, for the same
+	// reason (an RK4 step of 100 particles is ~30 MFLOP).
+	fmTrajChunk = 100
 	// fmHeldOut held-out target points give the NLL curve; they ride along
-	// with the grid as fmHeldOut/fmGridN extra rows.
+	// with the grid's points.
 	fmHeldOut = 8 * fmGridN
 	// fmParticles flow from the base to the data; the first fmTrajShown of
 	// them also draw their whole path.
@@ -87,6 +96,7 @@ type FMScene struct {
 	viewCNF, nextCNF      *fm.CNF
 	traj, nextTraj        [][]float64 // traj[k] holds every particle after k steps
 	trajK                 int         // steps done of nextTraj; -1 when idle
+	trajDone              int         // particles already advanced in step trajK
 	viewStep, nextStep    int         // trainer step of each snapshot
 	viewAt                time.Time
 	haveView, viewChanged bool
@@ -99,9 +109,9 @@ type FMScene struct {
 	gridCNF   *fm.CNF
 	gridPts   []float64
 	gridLP    []float64
-	nextRow   int
+	nextPt    int // next grid point to evaluate
 	gridStep  int
-	rowCost   time.Duration
+	ptCost    time.Duration // measured time per grid point
 	modelGrid render.Grid
 	haveModel bool
 	heldNLL   float64
@@ -126,12 +136,21 @@ func NewFMScene(c Config) (*FMScene, error) {
 }
 
 // FMSpec is the velocity network a Config describes: hidden width and depth,
-// base std, OT-CFM, and the solver; the rest from fm.DefaultSpec.
+// base std, OT-CFM, and the solver; the rest from fm.DefaultSpec, except
+// that QR codes, made of sharp modules, get fmQRSpaceFreqs Fourier features
+// of the point.
 func FMSpec(c Config) fm.Spec {
 	s := fm.DefaultSpec()
 	s.Hidden, s.Layers, s.Std, s.OT, s.Solver, s.NFE = c.Hidden, c.Depth, c.Std, c.OT, c.Solver, c.NFE
+	if strings.HasPrefix(c.Data, "qr:") {
+		s.SpaceFreqs = fmQRSpaceFreqs
+	}
 	return s
 }
+
+// fmQRSpaceFreqs reaches a period of 8/2^5 = 0.25, a module and a third of
+// a version-1 code in [−2, 2]² (4/21 ≈ 0.19 per module).
+const fmQRSpaceFreqs = 6
 
 // NewFMSceneOn builds the scene on a given target (points a user uploaded,
 // say) instead of the named one.
@@ -211,7 +230,7 @@ func (s *FMScene) SetView(c Config) {
 			s.err = err.Error()
 			return
 		}
-		s.trajK = -1
+		s.trajK, s.trajDone = -1, 0
 		s.viewChanged = true // start a new snapshot now, whatever the model
 	}
 	if c.T >= 0 && old.T < 0 || c.T < 0 && old.T >= 0 {
@@ -271,7 +290,7 @@ func (s *FMScene) Settle() {
 		s.refreshView(time.Now().Add(time.Hour))
 	}
 	s.refreshArrows(s.timeShown(time.Now()))
-	for !(s.haveModel && s.nextRow == 0 && s.gridStep == s.run.Trainer.Steps()) {
+	for !(s.haveModel && s.nextPt == 0 && s.gridStep == s.run.Trainer.Steps()) {
 		s.refreshGrid(time.Now().Add(time.Hour))
 	}
 	s.staticDirty = true
@@ -294,17 +313,24 @@ func (s *FMScene) refreshView(deadline time.Time) {
 			s.nextTraj = make([][]float64, s.steps+1)
 		}
 		s.nextTraj[0] = append(s.nextTraj[0][:0], s.base...)
-		s.trajK = 0
+		s.trajK, s.trajDone = 0, 0
 	}
 	h := 1 / float64(s.steps)
 	for s.trajK < s.steps {
 		k := s.trajK
-		x := append(s.nextTraj[k+1][:0], s.nextTraj[k]...)
-		// one step at a time, from the step's own start time (as Solve does)
-		s.nextCNF.Transport(x, float64(k)*h, float64(k+1)*h, s.method, 1, nil)
-		s.nextTraj[k+1] = x
-		s.trajK++
-		if !time.Now().Before(deadline) {
+		if s.trajDone == 0 {
+			s.nextTraj[k+1] = append(s.nextTraj[k+1][:0], s.nextTraj[k]...)
+		}
+		// a chunk of particles one step on, from the step's own start time
+		// (as Solve does); particles are independent, so chunks are exact
+		i0, i1 := s.trajDone, min(fmParticles, s.trajDone+fmTrajChunk)
+		s.nextCNF.Transport(s.nextTraj[k+1][2*i0:2*i1], float64(k)*h, float64(k+1)*h, s.method, 1, nil)
+		s.trajDone = i1
+		if i1 == fmParticles {
+			s.trajK++
+			s.trajDone = 0
+		}
+		if !time.Now().Before(deadline) && s.trajK < s.steps {
 			return
 		}
 	}
@@ -347,43 +373,45 @@ func (s *FMScene) refreshArrows(t float64) {
 	s.arrows[k] = v
 }
 
-// refreshGrid evaluates exact log-densities row by row until the deadline;
-// a complete grid (with the held-out rows) becomes the picture and a point
-// of the NLL curve.
+// refreshGrid evaluates exact log-densities a chunk of points at a time
+// until the deadline; a complete grid (with the held-out points) becomes the
+// picture and a point of the NLL curve.
 func (s *FMScene) refreshGrid(deadline time.Time) {
 	step := s.run.Trainer.Steps()
-	rowsTotal := len(s.gridLP) / fmGridN
-	if s.haveModel && s.nextRow == 0 && s.gridStep == step {
+	total := len(s.gridLP)
+	if s.haveModel && s.nextPt == 0 && s.gridStep == step {
 		return
 	}
-	if s.nextRow == 0 {
+	if s.nextPt == 0 {
 		s.gridStep = step
 		nn.CopyValues(s.gridModel.Params(), s.run.Model.Params())
 	}
-	for s.nextRow < rowsTotal {
-		rows := 1
-		if s.rowCost > 0 {
-			rows = max(1, min(4, int(time.Until(deadline)/s.rowCost)))
+	for s.nextPt < total {
+		// as many chunks as the remaining time allows at the measured cost,
+		// at least one, so a slice overruns its budget by one chunk at most
+		n := fmGridChunk
+		if s.ptCost > 0 {
+			n = max(fmGridChunk, min(8*fmGridChunk, int(time.Until(deadline)/s.ptCost)/fmGridChunk*fmGridChunk))
 		}
-		r0 := s.nextRow
-		r1 := min(rowsTotal, r0+rows)
+		p0 := s.nextPt
+		p1 := min(total, p0+n)
 		t0 := time.Now()
-		s.gridCNF.LogProb(s.gridPts[2*r0*fmGridN:2*r1*fmGridN], s.gridLP[r0*fmGridN:r1*fmGridN], fm.RK4, fmGridSteps, nil)
-		per := time.Since(t0) / time.Duration(r1-r0)
-		if s.rowCost == 0 {
-			s.rowCost = per
+		s.gridCNF.LogProb(s.gridPts[2*p0:2*p1], s.gridLP[p0:p1], fm.RK4, fmGridSteps, nil)
+		per := time.Since(t0) / time.Duration(p1-p0)
+		if s.ptCost == 0 {
+			s.ptCost = per
 		} else {
-			s.rowCost = (3*s.rowCost + per) / 4
+			s.ptCost = (3*s.ptCost + per) / 4
 		}
-		s.nextRow = r1
+		s.nextPt = p1
 		if !time.Now().Before(deadline) {
 			break
 		}
 	}
-	if s.nextRow < rowsTotal {
+	if s.nextPt < total {
 		return
 	}
-	s.nextRow = 0
+	s.nextPt = 0
 	for i := range s.modelGrid.V {
 		s.modelGrid.V[i] = math.Exp(s.gridLP[i])
 	}
@@ -507,7 +535,7 @@ func (s *FMScene) drawStatic(dst *image.RGBA, l fmLayout) {
 			render.Scatter(md, s.view, s.traj[len(s.traj)-1], sampleDot, 1.3)
 		}
 		render.Text(dst, l.right.Min.X, l.right.Min.Y-16,
-			fmt.Sprintf("model density (exact, by the ODE)  step %d", s.gridStep), textColor)
+			fmt.Sprintf("model density (exact)  step %d", s.gridStep), textColor)
 	} else {
 		fillRect(dst, l.right, color.RGBA{28, 28, 36, 255})
 		render.Text(dst, l.right.Min.X+8, l.right.Min.Y+8, "computing the exact density...", textColor)
