@@ -46,8 +46,8 @@ const (
 // training step allocates nothing. The packed blocks take at most about 1 MiB
 // whatever the matrices; bt holds at most gemmRowsMaxK·n elements. On js/wasm
 // there is one thread and gemmGo never blocks, so the mutex is never
-// contended there; natively gemmGo only runs in tests and benchmarks, where
-// the mutex keeps parallel tests correct.
+// contended there; natively it serialises the small products of concurrent
+// callers (parallel tests, say), which is correct and rarely contended.
 var gemmScratch struct {
 	sync.Mutex
 	a  [][gemmMR]float64
@@ -425,5 +425,50 @@ func gemmAxpy(dst []float64, a float64, b []float64) {
 	b = b[:len(dst)]
 	for j, v := range dst {
 		dst[j] = v + a*b[j]
+	}
+}
+
+// gemmBiasReLUGo sets the m×n C to A·B plus the 1×n bias row (none if nil),
+// through max(·, 0) when relu is set: C is filled with the bias and the
+// product added to it (beta = 1), so each element is bias + Σ in gemm's
+// order, then rectified in place. gemmBiasReLU is this wherever the
+// platform has nothing faster.
+func gemmBiasReLUGo(m, n, k int, a []float64, lda int, b []float64, ldb int, bias []float64, rectify bool, c []float64, ldc int) {
+	beta := 0.0
+	if bias != nil {
+		for i := range m {
+			copy(c[i*ldc:i*ldc+n], bias[:n])
+		}
+		beta = 1
+	}
+	gemm(false, false, m, n, k, 1, a, lda, b, ldb, beta, c, ldc)
+	if rectify {
+		for i := range m {
+			row := c[i*ldc : i*ldc+n]
+			for j, v := range row {
+				row[j] = relu(v)
+			}
+		}
+	}
+}
+
+// reluMaskGo sets the rows×cols gm to g where y > 0 and to 0 elsewhere
+// (where y is 0 or NaN too, as ReLU's backward pass has it), and adds gm's
+// column sums into bg row by row unless bg is nil.
+func reluMaskGo(gm, g, y, bg []float64, rows, cols int) {
+	for i := range rows {
+		gr, yr, mr := g[i*cols:(i+1)*cols], y[i*cols:(i+1)*cols], gm[i*cols:(i+1)*cols]
+		for j, v := range gr {
+			if yr[j] > 0 {
+				mr[j] = v
+			} else {
+				mr[j] = 0
+			}
+		}
+		if bg != nil {
+			for j, v := range mr {
+				bg[j] += v
+			}
+		}
 	}
 }

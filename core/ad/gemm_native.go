@@ -58,3 +58,13 @@ var gemmPlatformImpls []struct {
 	name string
 	fn   func(tA, tB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int)
 }
+
+// gemmBiasReLU sets the m×n C to A·B plus the 1×n bias row (none if nil),
+// through max(·, 0) when relu is set: a dense layer's forward pass.
+func gemmBiasReLU(m, n, k int, a []float64, lda int, b []float64, ldb int, bias []float64, relu bool, c []float64, ldc int) {
+	gemmBiasReLUGo(m, n, k, a, lda, b, ldb, bias, relu, c, ldc)
+}
+
+// reluMask sets the rows×cols gm to g where y > 0 and to 0 elsewhere, and
+// adds gm's column sums into bg unless it is nil (see reluMaskGo).
+func reluMask(gm, g, y, bg []float64, rows, cols int) { reluMaskGo(gm, g, y, bg, rows, cols) }

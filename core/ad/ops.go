@@ -75,19 +75,17 @@ func (t *Tape) Affine(x, w, bias *Node) *Node {
 	return t.affine(opAffine, x, w, bias)
 }
 
-// affine records x·w + bias as a node of kind op (Affine or a fusion of it).
+// affine records x·w + bias as a node of kind op: Affine, or AffineReLU,
+// whose ReLU is applied here as the product is stored.
 func (t *Tape) affine(op opKind, x, w, bias *Node) *Node {
 	ng := x.needGrad || w.needGrad || (bias != nil && bias.needGrad)
 	out := t.node(op, x.R, w.C, ng)
 	out.a, out.b, out.c = x, w, bias
-	beta := 0.0
+	var bv []float64
 	if bias != nil {
-		for i := 0; i < x.R; i++ {
-			copy(out.Val[i*w.C:(i+1)*w.C], bias.Val)
-		}
-		beta = 1
+		bv = bias.Val
 	}
-	gemm(false, false, x.R, w.C, x.C, 1, x.Val, x.C, w.Val, w.C, beta, out.Val, w.C)
+	gemmBiasReLU(x.R, w.C, x.C, x.Val, x.C, w.Val, w.C, bv, op == opAffineReLU, out.Val, w.C)
 	return out
 }
 
@@ -257,7 +255,7 @@ func sigmoid(x float64) float64 {
 
 // Softplus is log(1+e^x) without overflow for large x or loss for small x.
 func Softplus(x float64) float64 {
-	return max(x, 0) + math.Log1p(math.Exp(-math.Abs(x)))
+	return relu(x) + math.Log1p(math.Exp(-math.Abs(x)))
 }
 
 // Sum records the sum of all entries of a, as a 1×1 node.

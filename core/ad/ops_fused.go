@@ -19,9 +19,6 @@ func (t *Tape) AffineReLU(x, w, bias *Node) *Node {
 		t.Affine(x, w, bias) // panics with the message Affine gives
 	}
 	out := t.affine(opAffineReLU, x, w, bias)
-	for i, v := range out.Val {
-		out.Val[i] = relu(v)
-	}
 	if out.needGrad {
 		// the gradient masked by the ReLU's slope, which the products take
 		out.tmp = t.node(opLeaf, out.R, out.C, false)
@@ -36,27 +33,12 @@ func (n *Node) backwardFused() {
 		// ReLU's slope is 1 where its output is positive, else 0 (at 0 and
 		// for NaN too, as ReLU's backward has it); the bias's gradient is
 		// the masked gradient's column sums, taken in the same pass.
-		gm, c := n.tmp.Val, n.C
 		var bg []float64
 		if n.c != nil && n.c.needGrad {
-			bg = n.c.Grad[:c]
+			bg = n.c.Grad
 		}
-		for i := 0; i < n.R; i++ {
-			g, y, m := n.Grad[i*c:(i+1)*c], n.Val[i*c:(i+1)*c], gm[i*c:(i+1)*c]
-			for j, v := range g {
-				if y[j] > 0 {
-					m[j] = v
-				} else {
-					m[j] = 0
-				}
-			}
-			if bg != nil {
-				for j, v := range m {
-					bg[j] += v
-				}
-			}
-		}
-		backAffine(n, gm)
+		reluMask(n.tmp.Val, n.Grad, n.Val, bg, n.R, n.C)
+		backAffine(n, n.tmp.Val)
 	default:
 		panic("ad: backwardFused of an op not its own")
 	}
