@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"image"
+	"image/png"
 	"math"
 	"os"
 	"path/filepath"
@@ -10,26 +12,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/makiuchi-d/gozxing"
+	gozxqr "github.com/makiuchi-d/gozxing/qrcode"
+
 	"likelab/core/data"
 	"likelab/core/dist"
 	"likelab/core/lab"
 	"likelab/core/nn"
 )
-
-var (
-	fmHidden = envOr("FMH", "64")
-	fmSteps  = envOr("FMS", "3000")
-	fmLR     = envOr("FMLR", "2e-3")
-	fmBatch  = envOr("FMB", "256")
-	fmOT     = envOr("FMOT", "false")
-)
-
-func envOr(k, d string) string {
-	if v := os.Getenv(k); v != "" {
-		return v
-	}
-	return d
-}
 
 func TestTrainFMBadInput(t *testing.T) {
 	t.Parallel()
@@ -133,8 +123,11 @@ func TestFMLearnsUnseenMixtureFromCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	model := filepath.Join(dir, "model")
-	code, _, stderr := likelab(t, "", "train", "fm", "--data", csvPath, "--hidden", fmHidden, "--layers", "3",
-		"--steps", fmSteps, "--batch", fmBatch, "--lr", fmLR, "--seed", "1", "--out", model, "--ot="+fmOT)
+	// Plain CFM with a cosine-decayed rate: measured KL 0.094 at 3000
+	// steps with a constant rate, 0.071 with the decay, 0.050 at 6000 steps;
+	// OT-CFM's straighter field fits the density less well here (0.097).
+	code, _, stderr := likelab(t, "", "train", "fm", "--data", csvPath, "--hidden", "64", "--layers", "3",
+		"--steps", "6000", "--batch", "256", "--lr", "2e-3", "--seed", "1", "--out", model)
 	if code != 0 {
 		t.Fatalf("train: exit %d: %s", code, stderr)
 	}
@@ -164,7 +157,86 @@ func TestFMLearnsUnseenMixtureFromCSV(t *testing.T) {
 	kl := sum / nTest
 	se := math.Sqrt((sum2/nTest - kl*kl) / nTest)
 	t.Logf("forward KL on %d held-out samples: %.4f ± %.4f nats", nTest, kl, se)
+	// 0.06 nats is the issue's bar; the standard error is ~0.005.
 	if kl > 0.06 {
 		t.Errorf("forward KL %.4f nats, want ≤ 0.06", kl)
+	}
+}
+
+// decodeQR reads a QR code from img with ZXing's decoder (its Go port), which
+// shares no code with the encoder behind qr:TEXT targets.
+func decodeQR(img image.Image) (string, error) {
+	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	if err != nil {
+		return "", err
+	}
+	res, err := gozxqr.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]any{
+		gozxing.DecodeHintType_TRY_HARDER: true,
+	})
+	if err != nil {
+		return "", err
+	}
+	return res.GetText(), nil
+}
+
+// histogramImage bins the points (interleaved x, y) over the target's
+// bounds into n×n cells and draws the counts as ink on white, each cell as
+// up×up pixels: a cell with half the largest count or more is black.
+func histogramImage(t data.Target, pts []float64, n, up int) *image.Gray {
+	x0, x1, y0, y1 := t.Bounds()
+	h := make([]float64, n*n)
+	for k := 0; k+1 < len(pts); k += 2 {
+		i := int(math.Floor(float64(n) * (pts[k] - x0) / (x1 - x0)))
+		j := int(math.Floor(float64(n) * (y1 - pts[k+1]) / (y1 - y0)))
+		if i >= 0 && i < n && j >= 0 && j < n {
+			h[j*n+i]++
+		}
+	}
+	top := 0.0
+	for _, v := range h {
+		top = max(top, v)
+	}
+	img := image.NewGray(image.Rect(0, 0, n*up, n*up))
+	for y := range n * up {
+		for x := range n * up {
+			img.Pix[y*n*up+x] = uint8(255 - math.Round(255*min(1, 2*h[(y/up)*n+x/up]/top)))
+		}
+	}
+	return img
+}
+
+// qrDemo trains on a QR code from the CLI with the given extra flags, draws
+// 100 000 samples with `likelab sample` and decodes their histogram.
+func qrDemo(t *testing.T, arg, text string, flags ...string) {
+	t.Helper()
+	dir := t.TempDir()
+	args := append([]string{"train", "fm", "--data", "qr:" + arg, "--out", dir}, flags...)
+	if code, _, stderr := likelab(t, "", args...); code != 0 {
+		t.Fatalf("train: exit %d: %s", code, stderr)
+	}
+	code, out, stderr := likelab(t, "", "sample", "--model", dir, "--n", "100000", "--seed", "1")
+	if code != 0 {
+		t.Fatalf("sample: exit %d: %s", code, stderr)
+	}
+	pts, err := data.ReadCSV("samples", strings.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	target, err := data.Lookup("qr:" + arg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// one bin per module, quiet zone included (the target's bounds are the
+	// code and 4 modules around it), drawn 4 pixels wide for the decoder
+	w, _ := target.(*data.Bitmap).Size()
+	img := histogramImage(target, pts, w+8, 4)
+	if dir := os.Getenv("LIKELAB_PICTURES"); dir != "" {
+		f, _ := os.Create(filepath.Join(dir, "qr-samples.png"))
+		png.Encode(f, img)
+		f.Close()
+	}
+	got, err := decodeQR(img)
+	if err != nil || got != text {
+		t.Errorf("the histogram of 100 000 samples decodes to %q, %v; want %q", got, err, text)
 	}
 }
