@@ -35,6 +35,7 @@ var commands = []command{
 	{"sample", "draw samples from a trained 2D model as x,y CSV", runSample},
 	{"logprob", "print log p(x) of a trained model for each x,y row on stdin", runLogProb},
 	{"eval", "evaluate a trained VAE on held-out images (test ELBO, IWAE NLL) as JSON", runEval},
+	{"bench", "measure training and matmul speed on this machine, as JSON", runBench},
 }
 
 func main() {
