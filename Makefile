@@ -64,11 +64,19 @@ test:
 	@echo '== go test (js/wasm under Node)'
 	GOOS=js GOARCH=wasm $(GO) test -short -exec="$(WASM_EXEC)" ./core/... ./render/...
 
-# A placeholder until the benchmarks settle: every core benchmark, natively and
-# under wasm, one run each.
-bench:
-	$(GO) test -run XXX -bench . ./core/...
-	GOOS=js GOARCH=wasm $(GO) test -run XXX -bench . -exec="$(WASM_EXEC)" ./core/...
+# The speed figures of issue 7 (lab.Bench), one JSON object per environment:
+# natively through the CLI, then js/wasm under Node (likelab-bench-wasm run
+# by go_js_wasm_exec). Each figure is measured for BENCH_SECONDS after its
+# warm-up; BENCH_ONLY=flow,vae picks figures (matmul, flow, vae, grid).
+# The TF.js side: see README, "Speed".
+BENCH_SECONDS ?= 8
+BENCH_ONLY    ?=
+BENCH_FLAGS   := --seconds $(BENCH_SECONDS) $(if $(BENCH_ONLY),--only $(BENCH_ONLY))
+
+bench: cli
+	@bin/likelab bench $(BENCH_FLAGS)
+	@GOOS=js GOARCH=wasm $(GO) build -o bin/likelab-bench.wasm ./cmd/likelab-bench-wasm
+	@$(WASM_EXEC) bin/likelab-bench.wasm $(BENCH_FLAGS)
 
 # The models that ship with the page for the talk's presets (lab.Presets),
 # trained exactly as the page would train those links; deterministic.
