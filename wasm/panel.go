@@ -5,9 +5,11 @@ package main
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"syscall/js"
 
+	"likelab/core/flow"
 	"likelab/core/lab"
 )
 
@@ -177,6 +179,12 @@ func (a *app) buildPanel() {
 				}
 			}
 			cfg := a.cfg
+			if prop.Name == "model" && slices.Contains(flow.Models, v) {
+				// each family starts from its own sensible size (planar and
+				// radial flows need many more, much smaller layers)
+				d := flow.Defaults(v, 2)
+				cfg.Layers, cfg.Hidden = min(d.Layers, 32), min(d.Hidden, 512)
+			}
 			if err := prop.Set(&cfg, v); err != nil {
 				msg := "Not changed: " + err.Error()
 				a.queue = append(a.queue, func(a *app) {

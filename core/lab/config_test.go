@@ -151,7 +151,7 @@ func TestParseHashErrors(t *testing.T) {
 		{"seed=-1", `seed: "-1" is not a whole number (0 or more)`, def},
 		{"seed=18446744073709551616", `seed: 18446744073709551616 is out of range (0–18446744073709551615)`, def},
 		{"scene=vae", `scene: "vae" is not one of: ` + strings.Join(SceneNames, ", "), def},
-		{"model=nsf", `model: "nsf" is not one of: realnvp`, def},
+		{"model=glow", `model: "glow" is not one of: ` + strings.Join(ModelNames, ", "), def},
 		{"data=mnist", `data: "mnist" is not one of: ` + strings.Join(DataNames, ", "), def},
 		{"autoplay=maybe&embed=1", `autoplay: "maybe" is not 0 or 1`, with(func(c *Config) { c.Embed = true })},
 		{"foo", `unknown setting "foo"`, def},

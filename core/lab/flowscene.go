@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"likelab/core/ad"
@@ -74,6 +75,9 @@ type FlowScene struct {
 	dirty    bool
 	lastDst  image.Rectangle
 }
+
+// The page offers every flow family the zoo builds.
+func init() { ModelNames = slices.Clone(flow.Models) }
 
 // NewFlowScene builds the 2D flow scene c describes.
 func NewFlowScene(c Config) (*FlowScene, error) {
