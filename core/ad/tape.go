@@ -101,7 +101,11 @@ func (t *Tape) Const(r, c int, data []float64) *Node {
 }
 
 // Zeros records an R×C constant filled with zero, in a buffer of the tape's.
-func (t *Tape) Zeros(r, c int) *Node { return t.node(opLeaf, r, c, false) }
+func (t *Tape) Zeros(r, c int) *Node {
+	n := t.node(opLeaf, r, c, false)
+	clear(n.Val) // the recycled buffer holds the last step's values
+	return n
+}
 
 // Input records an R×C constant in a buffer of the tape's, filled by the
 // caller after the call: the way to feed a minibatch without allocating.
