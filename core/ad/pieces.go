@@ -52,6 +52,9 @@ func (t *Tape) ReLUPair1(x, w1, b1, w2, b2 *Node, pc *PieceCache) *Node {
 // calls. Its zero value is empty and ready; it is safe for concurrent use.
 type PieceCache struct {
 	mu sync.Mutex
+	// valid is set when the tables are those of the saved weights, which
+	// are then finite.
+	valid bool
 	// w1, b1, w2, b2 are copies of the weights the tables were built from.
 	w1, b1, w2, b2 []float64
 	// knots are the sorted t_j where a unit switches; piece p lies between
@@ -69,11 +72,10 @@ type PieceCache struct {
 // the weights changed, and reports false (leaving the tables invalid) when
 // a weight is not finite.
 func (pc *PieceCache) update(w1, b1, w2, b2 []float64) bool {
-	if slices.Equal(pc.w1, w1) && slices.Equal(pc.b1, b1) && slices.Equal(pc.w2, w2) && slices.Equal(pc.b2, b2) &&
-		pc.a != nil {
-		return true // slices.Equal is false for NaN, so these are finite
+	if pc.valid && slices.Equal(pc.w1, w1) && slices.Equal(pc.b1, b1) && slices.Equal(pc.w2, w2) && slices.Equal(pc.b2, b2) {
+		return true
 	}
-	pc.a = pc.a[:0:0] // invalid until built
+	pc.valid = false
 	if !allFinite(w1) || !allFinite(b1) || !allFinite(w2) || !allFinite(b2) {
 		return false
 	}
@@ -82,6 +84,7 @@ func (pc *PieceCache) update(w1, b1, w2, b2 []float64) bool {
 	pc.w2 = append(pc.w2[:0], w2...)
 	pc.b2 = append(pc.b2[:0], b2...)
 	pc.build()
+	pc.valid = true
 	return true
 }
 
