@@ -84,6 +84,9 @@ func TestFMModelFilesRoundTrip(t *testing.T) {
 // TestLogProbStepsSuffice backs LogProbSteps: on a trained model, RK4 with
 // LogProbSteps steps agrees with 8 times as many.
 func TestLogProbStepsSuffice(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains 400 steps and integrates with 128 RK4 steps; skipped with -short")
+	}
 	t.Parallel()
 	run := trainedFM(t, 400)
 	cnf := run.Model.CNF()

@@ -166,7 +166,7 @@ func TestFMSceneAnimates(t *testing.T) {
 func TestFMSceneSameSeedSameRun(t *testing.T) {
 	t.Parallel()
 	c := smallFM()
-	c.Data, c.OT = "moons", true
+	c.OT = true
 	run := func() float64 {
 		s, err := NewFMScene(c)
 		if err != nil {
