@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -126,7 +127,21 @@ func trainVAE(args []string, stdout, stderr io.Writer) error {
 	var last train.Metrics
 	rollbacks, epoch := 0, 0
 	testELBO := math.NaN()
+	info := func() lab.TrainInfo {
+		return lab.TrainInfo{Data: *dataArg, Steps: tr.Steps(), Batch: *batch, LR: *lr, Seed: *seed}
+	}
+	// Ctrl-C ends training early but still saves the model and its metrics.
+	interrupt := make(chan os.Signal, 1)
+	signal.Notify(interrupt, os.Interrupt)
+	defer signal.Stop(interrupt)
+train:
 	for tr.Steps() < steps && (*maxTime == 0 || elapsed < *maxTime) {
+		select {
+		case <-interrupt:
+			fmt.Fprintf(stderr, "\ninterrupted at step %d; saving the model\n", tr.Steps())
+			break train
+		default:
+		}
 		t0 := time.Now()
 		m, err := tr.Step()
 		elapsed += time.Since(t0)
@@ -147,6 +162,12 @@ func trainVAE(args []string, stdout, stderr io.Writer) error {
 			r, k := meanELBO(model, monitor, *seed)
 			testELBO = -(r + k)
 			rec.TestELBO, rec.TestRec, rec.TestKL = &testELBO, &r, &k
+			// a checkpoint per epoch, so a long run's model can be used
+			// (and evaluated) before it ends
+			if err := lab.SaveVAEModel(*out, model, info()); err != nil {
+				mf.Close()
+				return err
+			}
 		}
 		if m.Step%*logEvery == 0 || m.Step == steps || rec.TestELBO != nil {
 			if err := enc.Encode(rec); err != nil {
@@ -160,8 +181,7 @@ func trainVAE(args []string, stdout, stderr io.Writer) error {
 	if err := mf.Close(); err != nil {
 		return err
 	}
-	info := lab.TrainInfo{Data: *dataArg, Steps: tr.Steps(), Batch: *batch, LR: *lr, Seed: *seed}
-	if err := lab.SaveVAEModel(*out, model, info); err != nil {
+	if err := lab.SaveVAEModel(*out, model, info()); err != nil {
 		return err
 	}
 	if err := os.Rename(mf.Name(), filepath.Join(*out, lab.MetricsFile)); err != nil {
