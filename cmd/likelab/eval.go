@@ -35,9 +35,9 @@ type evalResult struct {
 
 func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlags("eval", "eval --model DIR [--iw K] [--n N] [--scores FILE]", stderr)
-	modelDir := fs.String("model", "", "model directory written by likelab train vae (required)")
+	modelDir := fs.String("model", "", "model directory written by likelab train vae, or by train flow on an energy (required)")
 	k := fs.Int("iw", 100, "importance samples per image of the IWAE bound (the issue's figure uses 5000)")
-	n := fs.Int("n", 0, "evaluate the first N test images only (0: all)")
+	n := fs.Int("n", 0, "VAE: evaluate the first N test images only (0: all); flow trained on an energy: importance draws (0: 10000)")
 	seed := fs.Uint64("seed", 1, "seed of the evaluation noise")
 	scores := fs.String("scores", "", "also write each test image's IWAE log-likelihood estimate to this CSV file (index,class,log_p): an anomaly score")
 	if err := parse(fs, args); err != nil {
@@ -51,6 +51,9 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	if *modelDir == "" {
 		return usagef("--model DIR is required")
+	}
+	if mc, err := readModelConfig(*modelDir); err == nil && mc.Family == "flow" {
+		return evalFlow(*modelDir, mc, *n, *seed, stdout)
 	}
 	model, mc, err := lab.LoadVAEModel(*modelDir)
 	if err != nil {

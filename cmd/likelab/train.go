@@ -45,10 +45,16 @@ func trainFlow(args []string, stdout, stderr io.Writer) error {
 	seed := fs.Uint64("seed", 1, "random seed (same seed, same run)")
 	out := fs.String("out", "", "output directory for model.safetensors, config.json, metrics.jsonl (required)")
 	logEvery := fs.Int("log-every", 10, "write a metrics line every this many steps")
+	objective := fs.String("objective", "ml", "ml: maximum likelihood on samples of --data; reverse-kl: KL(q‖p) to the unnormalised --target, with the learning rate decaying to 0 along a cosine over --steps")
+	targetArg := fs.String("target", "", "energy for --objective reverse-kl: energy:NAME ("+strings.Join(lab.EnergyNames, ", ")+")")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	spec := flow.Spec{Model: *model, Dim: 2, Layers: *layers, Hidden: *hidden}
+	rkl, err := checkObjective(*objective, *targetArg)
+	if err != nil {
+		return err
+	}
 	for _, err := range []error{
 		intIn("steps", *steps, 1, 10_000_000), intIn("batch", *batch, 1, 1<<16),
 		floatIn("lr", *lr, 1e-8, 10), intIn("log-every", *logEvery, 1, 1<<30),
@@ -63,13 +69,29 @@ func trainFlow(args []string, stdout, stderr io.Writer) error {
 	if *out == "" {
 		return usagef("--out DIR is required")
 	}
-	target, err := loadTarget(*dataArg)
-	if err != nil {
-		return usageError{err.Error()}
+	var run struct {
+		Trainer *train.Trainer
+		Flow    *flow.Flow
 	}
-	run, err := lab.NewFlowRun(spec, target, *lr, *batch, *seed)
-	if err != nil {
-		return usageError{err.Error()}
+	info := lab.TrainInfo{Data: *dataArg, Steps: *steps, Batch: *batch, LR: *lr, Seed: *seed}
+	if rkl != nil {
+		r, err := lab.NewISRun(spec, rkl, *lr, *batch, *seed)
+		if err != nil {
+			return usageError{err.Error()}
+		}
+		r.DecayOver(*steps)
+		run.Trainer, run.Flow = r.Trainer, r.Flow
+		info.Data, info.Objective, info.Energy = rkl.Name(), "reverse-kl", rkl.Name()
+	} else {
+		target, err := loadTarget(*dataArg)
+		if err != nil {
+			return usageError{err.Error()}
+		}
+		r, err := lab.NewFlowRun(spec, target, *lr, *batch, *seed)
+		if err != nil {
+			return usageError{err.Error()}
+		}
+		run.Trainer, run.Flow = r.Trainer, r.Flow
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
@@ -108,7 +130,6 @@ func trainFlow(args []string, stdout, stderr io.Writer) error {
 	if err := mf.Close(); err != nil {
 		return err
 	}
-	info := lab.TrainInfo{Data: *dataArg, Steps: *steps, Batch: *batch, LR: *lr, Seed: *seed}
 	if err := lab.SaveFlowModel(*out, spec, run.Flow, info); err != nil {
 		return err
 	}

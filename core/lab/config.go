@@ -38,6 +38,7 @@ type Config struct {
 	Std        float64 // fm scene: standard deviation of the Gaussian base
 	Depth      int     // fm scene: hidden layers of the velocity network
 	T          float64 // fm scene: flow time shown, 0 (base) … 1 (data); negative animates
+	Energy     string  // is scene: the energy whose log Z is estimated, one of EnergyNames
 }
 
 // SolverNames lists the fm scene's ODE solvers (fm.Methods; lab's table does not
@@ -66,7 +67,7 @@ func SameRun(a, b Config) bool {
 
 // SceneNames lists the scenes a Config may name. Scene code appends to it (in an init
 // function) as scenes land.
-var SceneNames = []string{"flow", "fm"}
+var SceneNames = []string{"flow", "fm", "is"}
 
 // ModelNames lists the flow families a Config may name. Scene code appends to it as
 // models land.
@@ -192,6 +193,8 @@ var properties = []Property{
 	intProp("depth", "fm: hidden layers of the velocity network", 3, 1, 8, func(c *Config) *int { return &c.Depth }),
 	floatProp("t", "fm: flow time shown, 0 (base) to 1 (data); -1 animates", -1, -1, 1, false,
 		func(c *Config) *float64 { return &c.T }),
+	enumProp("energy", "is: the energy whose normalising constant log Z the flow estimates", "banana",
+		func() []string { return EnergyNames }, func(c *Config) *string { return &c.Energy }),
 }
 
 // Properties returns the property table in canonical order. The slice is a copy; the

@@ -34,6 +34,7 @@ func randConfig(rnd *rand.Rand) Config {
 		Std:        math.Pow(10, -1+2*rnd.Float64()), // log-uniform over [0.1, 10]
 		Depth:      between(1, 8),
 		T:          -1 + 2*rnd.Float64(),
+		Energy:     pick(EnergyNames),
 	}
 	// Hit the defaults and the range ends often: they are where canonical forms and
 	// bounds checks go wrong.
@@ -54,7 +55,7 @@ func TestDefault(t *testing.T) {
 	want := Config{
 		Scene: "flow", Data: "double-gaussian", Model: "realnvp", Layers: 8, Hidden: 128,
 		LR: 1e-3, Batch: 256, Seed: 1, Autoplay: true, Embed: false, Speed: 6, View: "density", Layer: -1,
-		Solver: "euler", NFE: 16, OT: false, Std: 1, Depth: 3, T: -1,
+		Solver: "euler", NFE: 16, OT: false, Std: 1, Depth: 3, T: -1, Energy: "banana",
 	}
 	if got := Default(); got != want {
 		t.Errorf("got %+v want %+v", got, want)
@@ -200,7 +201,8 @@ func TestValidate(t *testing.T) {
 			`hidden: 0 is out of range (4–512); lr: 0 is out of range (1e-05–1); batch: 0 is out of range (16–4096); ` +
 			`speed: 0 is out of range (1–30); view: "" is not one of: density, layers; ` +
 			`solver: "" is not one of: euler, midpoint, rk4; nfe: 0 is out of range (1–256); ` +
-			`std: 0 is out of range (0.1–10); depth: 0 is out of range (1–8)`},
+			`std: 0 is out of range (0.1–10); depth: 0 is out of range (1–8); ` +
+			`energy: "" is not one of: ` + strings.Join(EnergyNames, ", ")},
 		{with(func(c *Config) { c.LR = math.NaN() }), `lr: NaN is out of range (1e-05–1)`},
 		{with(func(c *Config) { c.Batch = 5000 }), `batch: 5000 is out of range (16–4096)`},
 		{with(func(c *Config) { c.Data = "moons&layers=3" }),

@@ -46,6 +46,12 @@ type TrainInfo struct {
 	Batch int     `json:"batch"`
 	LR    float64 `json:"lr"`
 	Seed  uint64  `json:"seed"`
+	// Objective is how a flow was trained: "ml" (maximum likelihood on
+	// samples of Data; empty in older files) or "reverse-kl" (to Energy).
+	Objective string `json:"objective,omitempty"`
+	// Energy names the energy ("energy:NAME") a flow was trained to by
+	// reverse KL, whose log Z `likelab eval` then estimates.
+	Energy string `json:"energy,omitempty"`
 }
 
 // ErrModel wraps every problem with a saved model.

@@ -136,6 +136,8 @@ func New(c Config) (Scene, error) {
 		return NewFlowScene(c)
 	case "fm":
 		return NewFMScene(c)
+	case "is":
+		return NewISScene(c)
 	}
 	return nil, fmt.Errorf("scene %q is not built yet", c.Scene)
 }

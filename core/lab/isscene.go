@@ -1,0 +1,400 @@
+package lab
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"likelab/core/ad"
+	"likelab/core/data"
+	"likelab/core/flow"
+	"likelab/core/is"
+	"likelab/core/nn"
+	"likelab/render"
+)
+
+// EnergyNames lists the energies the is scene may name (data.EnergyNames).
+var EnergyNames = data.EnergyNames
+
+// Sizes of the is scene's estimates and pictures.
+const (
+	// isBatch draws from each proposal are added to the estimates per
+	// refresh: 1000 give a flow with ESS 90% a standard error near 0.01,
+	// at a quarter of the cost of the 64×64 density grid.
+	isBatch = 1000
+	// isMax bounds the draws one estimate accumulates while the flow does
+	// not change (paused): beyond it the error bars shrink too slowly to
+	// see.
+	isMax = 200_000
+	// isShown draws of each proposal are drawn as dots sized by weight.
+	isShown = 400
+)
+
+// ISScene trains a flow by reverse KL to an energy and uses it as an
+// importance-sampling proposal for the energy's log Z, beside the
+// moment-matched Gaussian: the target, each proposal's density with its
+// draws drawn by importance weight, and the estimates with their error bars
+// and effective sample sizes converging, against the true value.
+type ISScene struct {
+	cfg     Config
+	run     *ISRun
+	playing bool
+	loss    float64
+	err     string
+	rate    rate
+	// steps taken in this scene, including the ones rolled back
+	stepsSeen int
+
+	view       render.View
+	trueLogZ   float64
+	targetGrid render.Grid
+	gaussGrid  render.Grid
+	logp       is.LogDensity
+	gauss      is.Dist
+
+	evalTape  *ad.Tape
+	gridPts   []float64
+	gridLP    []float64
+	nextRow   int
+	gridStep  int
+	rowCost   time.Duration
+	modelGrid render.Grid
+	haveModel bool
+
+	flowQ             *is.Flow
+	flowRNG, gaussRNG *rand.Rand
+	flowEst, gaussEst is.Estimator
+	estStep           int // trainer step of the flow the estimates' draws came from
+	flowPts, gaussPts []float64
+	flowLW, gaussLW   []float64
+	flowRes, gaussRes is.Result
+
+	elboHist                 history
+	flowZ, flowLo, flowHi    history
+	gaussZ, gaussLo, gaussHi history
+	flowESS, gaussESS        history
+	dirty                    bool
+	lastDst                  image.Rectangle
+}
+
+// NewISScene builds the importance-sampling scene c describes.
+func NewISScene(c Config) (*ISScene, error) {
+	e, err := data.LookupEnergy(c.Energy)
+	if err != nil {
+		return nil, err
+	}
+	spec := flow.Spec{Model: c.Model, Dim: 2, Layers: c.Layers, Hidden: c.Hidden}
+	run, err := NewISRun(spec, e, c.LR, c.Batch, c.Seed)
+	if err != nil {
+		return nil, err
+	}
+	gauss, err := MomentGaussian(e)
+	if err != nil {
+		return nil, err
+	}
+	x0, x1, y0, y1 := e.Bounds()
+	s := &ISScene{cfg: c, run: run, playing: c.Autoplay, loss: math.NaN(), evalTape: ad.NewTape(),
+		view: render.View{X0: x0, X1: x1, Y0: y0, Y1: y1}, trueLogZ: e.LogZ(), logp: EnergyDensity(e), gauss: gauss,
+		flowQ: is.NewFlow(run.Flow), flowRNG: nn.NewRNG(c.Seed, streamIS), gaussRNG: nn.NewRNG(c.Seed, streamIS+1),
+		estStep: -1, dirty: true}
+	s.modelGrid = render.NewGrid(gridN, gridN, x0, x1, y0, y1)
+	s.gridPts = gridPoints(s.modelGrid)
+	s.gridLP = make([]float64, gridN*gridN)
+	s.targetGrid = render.NewGrid(targetGridN, targetGridN, x0, x1, y0, y1)
+	s.gaussGrid = render.NewGrid(targetGridN, targetGridN, x0, x1, y0, y1)
+	pt := make([]float64, 2)
+	for j := 0; j < targetGridN; j++ {
+		for i := 0; i < targetGridN; i++ {
+			pt[0], pt[1] = s.targetGrid.Point(i, j)
+			s.targetGrid.V[j*targetGridN+i] = math.Exp(e.LogProb(pt[0], pt[1]))
+			s.gaussGrid.V[j*targetGridN+i] = math.Exp(gauss.D.LogProb(pt))
+		}
+	}
+	s.flowPts, s.gaussPts = make([]float64, 2*isBatch), make([]float64, 2*isBatch)
+	s.flowLW, s.gaussLW = make([]float64, isBatch), make([]float64, isBatch)
+	nan := math.NaN()
+	s.flowRes = is.Result{LogZ: nan, StdErr: nan, ESS: nan, ESSFraction: nan}
+	s.gaussRes = s.flowRes
+	return s, nil
+}
+
+// Config is the scene's configuration.
+func (s *ISScene) Config() Config { return s.cfg }
+
+// Run is the training run behind the scene.
+func (s *ISScene) Run() *ISRun { return s.run }
+
+// SetPlaying starts or pauses training.
+func (s *ISScene) SetPlaying(p bool) { s.playing = p; s.dirty = true }
+
+// Playing reports whether the scene trains in Work.
+func (s *ISScene) Playing() bool { return s.playing }
+
+// SetView changes how the scene is shown without touching the run.
+func (s *ISScene) SetView(c Config) {
+	s.cfg.View, s.cfg.Layer, s.cfg.Speed, s.cfg.Embed, s.cfg.Autoplay = c.View, c.Layer, c.Speed, c.Embed, c.Autoplay
+	s.dirty = true
+}
+
+// Step takes one reverse-KL step; a divergence is rolled back by the
+// trainer and reported in Status().Error.
+func (s *ISScene) Step() {
+	m, err := s.run.Trainer.Step()
+	s.stepsSeen++
+	if err != nil {
+		s.err = err.Error()
+		return
+	}
+	s.loss = m.Loss
+	// −loss is the ELBO E_q[log p̃ − log q] ≤ log Z
+	s.elboHist.add(float64(m.Step), -m.Loss)
+}
+
+// Work trains for budget when playing, then refreshes the pictures and the
+// estimates for up to half that long (at least 2 ms).
+func (s *ISScene) Work(budget time.Duration) {
+	start := time.Now()
+	if s.playing {
+		for {
+			s.Step()
+			if time.Since(start) >= budget {
+				break
+			}
+		}
+	}
+	now := time.Now()
+	s.rate.observe(now, s.stepsSeen)
+	s.refresh(now.Add(max(budget/2, 2*time.Millisecond)))
+}
+
+// Settle brings the density grid and the estimates up to the current
+// parameters now, for pictures rendered once.
+func (s *ISScene) Settle() {
+	for s.gridStep != s.run.Trainer.Steps() || !s.haveModel || s.nextRow != 0 || s.estStep != s.gridStep {
+		s.refresh(time.Now().Add(time.Hour))
+	}
+}
+
+// refresh evaluates density grid rows until the deadline; once the grid
+// shows the current parameters it draws a batch from each proposal into
+// the estimates (while the flow stays the same they accumulate, up to
+// isMax draws).
+func (s *ISScene) refresh(deadline time.Time) {
+	step := s.run.Trainer.Steps()
+	if !(s.haveModel && s.nextRow == 0 && s.gridStep == step) {
+		if s.nextRow == 0 {
+			s.gridStep = step
+		}
+		for s.nextRow < gridN {
+			rows := chunkRows
+			if s.rowCost > 0 {
+				rows = int(time.Until(deadline) / s.rowCost)
+			}
+			r0 := s.nextRow
+			r1 := min(gridN, r0+max(1, min(rows, chunkRows)))
+			t0 := time.Now()
+			s.run.Flow.EvalLogProb(s.evalTape, s.gridPts[2*r0*gridN:2*r1*gridN], s.gridLP[r0*gridN:r1*gridN], (r1-r0)*gridN)
+			per := time.Since(t0) / time.Duration(r1-r0)
+			if s.rowCost == 0 {
+				s.rowCost = per
+			} else {
+				s.rowCost = (3*s.rowCost + per) / 4
+			}
+			s.nextRow = r1
+			if !time.Now().Before(deadline) {
+				return
+			}
+		}
+		s.nextRow = 0
+		for i, lp := range s.gridLP {
+			s.modelGrid.V[i] = math.Exp(lp)
+		}
+		s.haveModel = true
+		s.dirty = true
+	}
+	if s.estStep == s.gridStep && s.flowEst.N() >= isMax {
+		return
+	}
+	if !time.Now().Before(deadline) && s.estStep == s.gridStep {
+		return // estimates of this flow exist; more draws can wait
+	}
+	s.estimate()
+}
+
+// estimate adds a batch of draws from each proposal to the estimates,
+// starting them afresh when the flow changed, and records the result.
+func (s *ISScene) estimate() {
+	fresh := s.estStep != s.gridStep
+	if fresh {
+		s.flowEst.Reset()
+		s.gaussEst.Reset()
+		s.estStep = s.gridStep
+	}
+	is.Weigh(s.flowRNG, s.flowQ, s.logp, s.flowPts, s.flowLW)
+	is.Weigh(s.gaussRNG, s.gauss, s.logp, s.gaussPts, s.gaussLW)
+	s.flowEst.AddAll(s.flowLW)
+	s.gaussEst.AddAll(s.gaussLW)
+	s.flowRes, s.gaussRes = s.flowEst.Result(), s.gaussEst.Result()
+	if fresh {
+		x := float64(s.estStep)
+		// two standard errors either side: a 95% interval
+		s.flowZ.add(x, s.flowRes.LogZ)
+		s.flowLo.add(x, s.flowRes.LogZ-2*s.flowRes.StdErr)
+		s.flowHi.add(x, s.flowRes.LogZ+2*s.flowRes.StdErr)
+		s.gaussZ.add(x, s.gaussRes.LogZ)
+		s.gaussLo.add(x, s.gaussRes.LogZ-2*s.gaussRes.StdErr)
+		s.gaussHi.add(x, s.gaussRes.LogZ+2*s.gaussRes.StdErr)
+		s.flowESS.add(x, s.flowRes.ESSFraction)
+		s.gaussESS.add(x, s.gaussRes.ESSFraction)
+	}
+	s.dirty = true
+}
+
+// Estimates returns the current importance-sampling estimates of log Z with
+// the flow and with the moment-matched Gaussian as proposals, over the same
+// number of draws, and the true value.
+func (s *ISScene) Estimates() (flowRes, gaussRes is.Result, trueLogZ float64) {
+	return s.flowRes, s.gaussRes, s.trueLogZ
+}
+
+// Status reports progress. The loss is the reverse KL objective, whose
+// floor is −log Z.
+func (s *ISScene) Status() Status {
+	nan := math.NaN()
+	return Status{Scene: s.cfg.Scene, Step: s.run.Trainer.Steps(), Loss: s.loss, StepsPerSec: s.rate.value,
+		Playing: s.playing, Error: s.err, HeldOut: nan, Entropy: nan}
+}
+
+// Save returns the scene's model files, the same as `likelab train flow
+// --objective reverse-kl --target energy:NAME` writes.
+func (s *ISScene) Save() (config, weights []byte, err error) {
+	name := s.run.Energy.Name()
+	info := TrainInfo{Data: name, Steps: s.run.Trainer.Steps(), Batch: s.cfg.Batch, LR: s.cfg.LR, Seed: s.cfg.Seed,
+		Objective: "reverse-kl", Energy: name}
+	return EncodeFlowModel(s.run.Spec, s.run.Flow, info)
+}
+
+var (
+	flowColor  = color.RGBA{120, 180, 255, 255}
+	gaussColor = color.RGBA{255, 170, 60, 255}
+	elboColor  = color.RGBA{120, 220, 120, 255}
+	trueColor  = color.RGBA{200, 200, 200, 255}
+)
+
+// dim returns c at a third of its brightness, for error-bar lines.
+func dim(c color.RGBA) color.RGBA { return color.RGBA{c.R / 2, c.G / 2, c.B / 2, 255} }
+
+// Draw renders target | flow | Gaussian above the log Z and ESS charts.
+func (s *ISScene) Draw(dst *image.RGBA) bool {
+	b := dst.Bounds()
+	if !s.dirty && b == s.lastDst {
+		return false
+	}
+	s.dirty, s.lastDst = false, b
+	fill(dst, background)
+	const pad, label = 12, 18
+	// three square panels, each with two lines of text above, over two
+	// charts side by side
+	chartH := max(b.Dy()/3, 140)
+	side := min((b.Dx()-4*pad)/3, b.Dy()-chartH-2*pad-2*label)
+	if side < 16 {
+		return true
+	}
+	panel := func(k int) image.Rectangle {
+		x := b.Min.X + pad + k*(side+pad)
+		return image.Rect(x, b.Min.Y+pad+2*label, x+side, b.Min.Y+pad+2*label+side)
+	}
+	p0, p1, p2 := panel(0), panel(1), panel(2)
+	caption := func(r image.Rectangle, line1, line2 []string, c color.RGBA) {
+		render.Text(dst, r.Min.X, r.Min.Y-label-5, fitText(side, line1), c)
+		render.Text(dst, r.Min.X, r.Min.Y-5, fitText(side, line2), c)
+	}
+
+	render.Heatmap(dst.SubImage(p0).(*image.RGBA), s.targetGrid, render.Magma, 0, maxOf(s.targetGrid.V))
+	caption(p0, []string{"target p = exp(-U)/Z: " + s.run.Energy.Name(), "target " + s.run.Energy.Name(), "target"},
+		[]string{fmt.Sprintf("true log Z = %.4f", s.trueLogZ), fmt.Sprintf("log Z %.4f", s.trueLogZ)}, textColor)
+
+	if s.haveModel {
+		m := dst.SubImage(p1).(*image.RGBA)
+		render.Heatmap(m, s.modelGrid, render.Magma, 0, maxOf(s.modelGrid.V))
+		weightedDots(m, s.view, s.flowPts, s.flowLW, flowColor)
+	}
+	caption(p1, []string{fmt.Sprintf("flow q (reverse KL), step %d", s.gridStep), "flow q", "flow"},
+		estimateText(s.flowRes), flowColor)
+
+	g := dst.SubImage(p2).(*image.RGBA)
+	render.Heatmap(g, s.gaussGrid, render.Magma, 0, maxOf(s.gaussGrid.V))
+	if s.haveModel {
+		weightedDots(g, s.view, s.gaussPts, s.gaussLW, gaussColor)
+	}
+	caption(p2, []string{"moment-matched Gaussian q", "Gaussian q", "Gauss"}, estimateText(s.gaussRes), gaussColor)
+
+	top := p0.Max.Y + pad
+	if b.Max.Y-pad-top < 40 {
+		return true
+	}
+	mid := b.Min.X + b.Dx()*3/5
+	left := image.Rect(b.Min.X+pad, top, mid-pad/2, b.Max.Y-pad)
+	right := image.Rect(mid+pad/2, top, b.Max.X-pad, b.Max.Y-pad)
+	truth := []render.RefLine{{Y: s.trueLogZ, Name: "true log Z", Color: trueColor}}
+	// The ELBO starts far below log Z; a window around the truth keeps the
+	// estimates readable (lines leaving it are clipped).
+	render.LineChart(dst, left, []render.Series{
+		{Name: "ELBO = -loss", X: s.elboHist.x, Y: s.elboHist.y, Color: elboColor},
+		{X: s.gaussLo.x, Y: s.gaussLo.y, Color: dim(gaussColor)},
+		{X: s.gaussHi.x, Y: s.gaussHi.y, Color: dim(gaussColor)},
+		{Name: "Gaussian IS +/- 2 s.e.", X: s.gaussZ.x, Y: s.gaussZ.y, Color: gaussColor},
+		{X: s.flowLo.x, Y: s.flowLo.y, Color: dim(flowColor)},
+		{X: s.flowHi.x, Y: s.flowHi.y, Color: dim(flowColor)},
+		{Name: "flow IS +/- 2 s.e.", X: s.flowZ.x, Y: s.flowZ.y, Color: flowColor},
+	}, render.ChartOptions{Title: "log Z: importance-sampling estimates and the ELBO", XLabel: "step",
+		YMin: s.trueLogZ - 1, YMax: s.trueLogZ + 0.5, RefLines: truth, Background: background, Foreground: textColor})
+	render.LineChart(dst, right, []render.Series{
+		{Name: "Gaussian", X: s.gaussESS.x, Y: s.gaussESS.y, Color: gaussColor},
+		{Name: "flow", X: s.flowESS.x, Y: s.flowESS.y, Color: flowColor},
+	}, render.ChartOptions{Title: "ESS / N", XLabel: "step", LogY: true, YMin: 1e-3, YMax: 1,
+		Background: background, Foreground: textColor})
+	return true
+}
+
+// estimateText is a proposal's estimate in three lengths. The picture's
+// font is ASCII and Latin-1 only (render.Text), hence "+/-".
+func estimateText(r is.Result) []string {
+	if math.IsNaN(r.ESS) {
+		return []string{"log Z: no draws yet", "…"}
+	}
+	return []string{
+		fmt.Sprintf("log Z = %.4f +/- %.4f, ESS %.1f%% (N %d)", r.LogZ, r.StdErr, 100*r.ESSFraction, r.N),
+		fmt.Sprintf("%.3f +/- %.3f, ESS %.0f%%", r.LogZ, r.StdErr, 100*r.ESSFraction),
+		fmt.Sprintf("ESS %.0f%%", 100*r.ESSFraction),
+	}
+}
+
+// weightedDots draws up to isShown of the draws pts with dot areas
+// proportional to their importance weights relative to the batch's mean
+// weight: a good proposal shows even dots, a poor one a few large dots among
+// specks.
+func weightedDots(dst *image.RGBA, v render.View, pts, logw []float64, c color.RGBA) {
+	n := min(isShown, len(logw))
+	top := math.Inf(-1)
+	for _, lw := range logw[:n] {
+		top = max(top, lw)
+	}
+	if math.IsInf(top, -1) || math.IsNaN(top) {
+		return
+	}
+	mean := 0.0
+	for _, lw := range logw[:n] {
+		mean += math.Exp(lw-top) / float64(n)
+	}
+	c.A = 210
+	for i := 0; i < n; i++ {
+		rel := math.Exp(logw[i]-top) / mean
+		// radius 2 px at the mean weight; area ∝ weight; 0.6 to 9 px
+		r := min(max(2*math.Sqrt(rel), 0.6), 9)
+		render.Scatter(dst, v, pts[2*i:2*i+2], c, r)
+	}
+}
