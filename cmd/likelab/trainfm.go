@@ -26,6 +26,7 @@ func trainFM(args []string, stdout, stderr io.Writer) error {
 	act := fs.String("activation", def.Activation, "activation between layers: "+strings.Join(fm.Activations, ", "))
 	freqs := fs.Int("time-freqs", def.TimeFreqs, "sinusoidal time features: t, sin and cos of π·2^k·t for k below this")
 	sfreqs := fs.Int("space-freqs", def.SpaceFreqs, "Fourier features of the point: sin and cos of 2^k·π/4·x for k below this (6 or so for sharp targets such as qr:TEXT)")
+	skew := fs.Float64("time-skew", 0, "draw training times t = 1 − (1−u)^(1+skew): more of them near the data, where fine detail is learned (0: uniform, the talk's)")
 	std := fs.Float64("std", def.Std, "standard deviation of the Gaussian base N(0, std²·I)")
 	ot := fs.Bool("ot", false, "OT-CFM: re-pair base and data points of each minibatch by optimal transport (straighter paths)")
 	solver := fs.String("solver", def.Solver, "default sampler saved with the model: "+strings.Join(fm.Methods, ", "))
@@ -40,7 +41,7 @@ func trainFM(args []string, stdout, stderr io.Writer) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	spec := fm.Spec{Dim: 2, Hidden: *hidden, Layers: *layers, Activation: *act, TimeFreqs: *freqs, SpaceFreqs: *sfreqs, Std: *std,
+	spec := fm.Spec{Dim: 2, Hidden: *hidden, Layers: *layers, Activation: *act, TimeFreqs: *freqs, SpaceFreqs: *sfreqs, TimeSkew: *skew, Std: *std,
 		OT: *ot, Solver: *solver, NFE: *nfe}
 	for _, err := range []error{
 		intIn("steps", *steps, 1, 10_000_000), intIn("batch", *batch, 1, 1<<16),

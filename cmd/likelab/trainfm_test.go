@@ -240,3 +240,20 @@ func qrDemo(t *testing.T, arg, text string, flags ...string) {
 		t.Errorf("the histogram of 100 000 samples decodes to %q, %v; want %q", got, err, text)
 	}
 }
+
+// QRDemoFlags train the QR demo from the CLI: a ReLU velocity
+// network with Fourier features of the point, plain CFM on large batches
+// with a cosine-decayed rate, sampled with RK4.
+var QRDemoFlags = []string{"--activation", "relu", "--space-freqs", "7", "--hidden", "128", "--layers", "3",
+	"--batch", "512", "--lr", "5e-3", "--steps", "20000", "--solver", "rk4", "--nfe", "32", "--seed", "1"}
+
+// TestFMQRScansBack is the QR demo: a model trained on
+// qr:H:SOME TEXT draws 100 000 samples whose histogram, as an image, a QR
+// decoder reads back as SOME TEXT. It trains for minutes, so it runs only
+// when LIKELAB_QR_DEMO=1 (no shorter run passes reliably).
+func TestFMQRScansBack(t *testing.T) {
+	if os.Getenv("LIKELAB_QR_DEMO") != "1" {
+		t.Skip("trains for about 10 minutes; set LIKELAB_QR_DEMO=1 to run")
+	}
+	qrDemo(t, "H:SOME TEXT", "SOME TEXT", QRDemoFlags...)
+}

@@ -2,6 +2,7 @@ package fm
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 
 	"likelab/core/ad"
@@ -12,7 +13,8 @@ import (
 //
 //	mean_i ‖v(ψ_i, t_i) − (x1_i − x0_i)‖²,  ψ_i = (1−t_i)·x0_i + t_i·x1_i,
 //
-// with x0_i ~ N(0, Std²·I) and t_i ~ U(0, 1) drawn from rng. With Spec.OT
+// with x0_i ~ N(0, Std²·I) and t_i ~ U(0, 1) (or skewed, see Spec.TimeSkew)
+// drawn from rng. With Spec.OT
 // the base points are first re-paired with the data points by minibatch
 // optimal transport (see Pair). Its gradient flows into the parameters.
 func (m *Model) Loss(t *ad.Tape, x1 []float64, rng *rand.Rand) *ad.Node {
@@ -33,6 +35,9 @@ func (m *Model) Loss(t *ad.Tape, x1 []float64, rng *rand.Rand) *ad.Node {
 	}
 	for i := range n {
 		tt := rng.Float64()
+		if m.Spec.TimeSkew > 0 {
+			tt = 1 - math.Pow(1-tt, 1+m.Spec.TimeSkew)
+		}
 		m.ts[i] = tt
 		for j := i * d; j < (i+1)*d; j++ {
 			m.psi[j] = (1-tt)*m.x0[j] + tt*x1[j]

@@ -12,8 +12,12 @@ import (
 // draws, in the order Loss documents: all of x0, then t row by row.
 func TestLossByHand(t *testing.T) {
 	t.Parallel()
-	for i, ot := range []bool{false, true} {
-		spec := Spec{Dim: 2, Hidden: 8, Layers: 2, Activation: "tanh", TimeFreqs: 2, Std: 0.7, OT: ot, Solver: "euler", NFE: 1}
+	for i, tc := range []struct {
+		ot   bool
+		skew float64
+	}{{false, 0}, {true, 0}, {false, 2}} {
+		ot := tc.ot
+		spec := Spec{Dim: 2, Hidden: 8, Layers: 2, Activation: "tanh", TimeFreqs: 2, Std: 0.7, OT: ot, TimeSkew: tc.skew, Solver: "euler", NFE: 1}
 		m := randomModel(t, spec, 5)
 		const n = 9
 		x1 := make([]float64, 2*n)
@@ -41,6 +45,9 @@ func TestLossByHand(t *testing.T) {
 		want := 0.0
 		for r := range n {
 			tt := rng.Float64()
+			if tc.skew > 0 {
+				tt = 1 - math.Pow(1-tt, 1+tc.skew)
+			}
 			psi := []float64{(1-tt)*x0[2*r] + tt*x1[2*r], (1-tt)*x0[2*r+1] + tt*x1[2*r+1]}
 			v := make([]float64, 2)
 			cnf.Velocity(psi, tt, v)
@@ -101,6 +108,7 @@ func TestSpecValidate(t *testing.T) {
 		func(s *Spec) { s.TimeFreqs = -1 },
 		func(s *Spec) { s.SpaceFreqs = MaxSpaceFreqs + 1 },
 		func(s *Spec) { s.Std = 0 },
+		func(s *Spec) { s.TimeSkew = -1 },
 		func(s *Spec) { s.Std = math.NaN() },
 		func(s *Spec) { s.NFE = 0 },
 		func(s *Spec) { s.Solver = "heun" },
