@@ -460,13 +460,16 @@ func ringDraw(rng *rand.Rand) (x, y float64) {
 // to the plot: x is N(bananaX, bananaSx²) and y given x is
 // N(x² − bananaDrop, bananaSy²). The map (x, y) ↦ (x, y − x²) has unit
 // Jacobian, so Z = 2π·bananaSx·bananaSy exactly. A Gaussian fits it
-// badly; one affine coupling layer can represent it exactly. With
+// badly; one affine coupling layer can represent it exactly. The width
+// bananaSy = 0.1 makes the moment-matched Gaussian waste most of its draws
+// (ESS 7% of 10 000; 9.5% at 0.15) while a 6-layer RealNVP trained by
+// reverse KL reaches 90–98% (issue 3's acceptance test). With
 // x = bananaX + bananaSx·ε: E[y] = bananaX² + bananaSx² − bananaDrop,
 // Var y = 4bananaX²bananaSx² + 2bananaSx⁴ + bananaSy², Cov(x, y) = 2bananaX·bananaSx².
 const (
 	bananaX    = 0
 	bananaSx   = 1
-	bananaSy   = 0.15
+	bananaSy   = 0.1
 	bananaDrop = 2
 )
 
