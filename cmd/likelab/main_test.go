@@ -34,7 +34,7 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		{"frobnicate"},
 		{"train"},
 		{"train", "gan"},
-		{"train", "flow", "--layers", "0", "--out", dir},
+		{"train", "flow", "--layers", "-1", "--out", dir},
 		{"train", "flow", "--layers", "banana", "--out", dir},
 		{"train", "flow", "--lr", "-1", "--out", dir},
 		{"train", "flow", "--model", "glow", "--out", dir},

@@ -37,8 +37,8 @@ func trainFlow(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("train flow", "train flow --data NAME|points.csv --out DIR [flags]", stderr)
 	dataArg := fs.String("data", "double-gaussian", "2D target name ("+strings.Join(data.Names(), ", ")+") or a CSV file of x,y points")
 	model := fs.String("model", "realnvp", "flow family: "+strings.Join(flow.Models, ", "))
-	layers := fs.Int("layers", 8, "number of flow layers")
-	hidden := fs.Int("hidden", 128, "hidden units per conditioner layer")
+	layers := fs.Int("layers", 0, "number of flow layers (default: the family's — 8, or 32 for planar and radial)")
+	hidden := fs.Int("hidden", 0, "hidden units per conditioner layer (default: the family's — 128 for realnvp, else 64)")
 	steps := fs.Int("steps", 3000, "training steps")
 	batch := fs.Int("batch", 256, "samples per step")
 	lr := fs.Float64("lr", 1e-3, "Adam learning rate")
@@ -50,7 +50,13 @@ func trainFlow(args []string, stdout, stderr io.Writer) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	spec := flow.Spec{Model: *model, Dim: 2, Layers: *layers, Hidden: *hidden}
+	spec := flow.Defaults(*model, 2)
+	if *layers != 0 {
+		spec.Layers = *layers
+	}
+	if *hidden != 0 {
+		spec.Hidden = *hidden
+	}
 	rkl, err := checkObjective(*objective, *targetArg)
 	if err != nil {
 		return err
