@@ -7,6 +7,8 @@ import (
 	"image"
 	"math"
 	"runtime/debug"
+	"strings"
+	"syscall/js"
 	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
@@ -44,6 +46,7 @@ type app struct {
 	started   bool // a scene has been configured
 	gif       *render.Animation
 	gifLast   time.Time
+	benchJSON string // the result of #bench=1, for status().bench
 }
 
 // notice shows a passing message for a few seconds.
@@ -65,6 +68,10 @@ func newApp() *app {
 // applyHash parses a URL hash and queues the scene it describes. Bad values
 // fall back to defaults and the message says which.
 func (a *app) applyHash(h string) string {
+	h, bench := takeBench(h)
+	if bench {
+		a.queue = append(a.queue, (*app).runBench)
+	}
 	cfg, err := lab.ParseHash(h)
 	msg := ""
 	if err != nil {
@@ -245,7 +252,12 @@ func (a *app) statusJSON() map[string]any {
 			errText = e
 		}
 	}
+	var bench any
+	if a.benchJSON != "" {
+		bench = js.Global().Get("JSON").Call("parse", a.benchJSON)
+	}
 	return map[string]any{
+		"bench": bench,
 		"scene": a.cfg.Scene, "step": st.Step, "loss": finiteOrNil(st.Loss), "stepsPerSec": st.StepsPerSec,
 		"fps": ebiten.ActualFPS(), "playing": st.Playing, "error": errText, "hash": a.cfg.Hash(), "panics": a.panics,
 	}
@@ -256,4 +268,38 @@ func finiteOrNil(v float64) any {
 		return nil
 	}
 	return v
+}
+
+// takeBench removes bench=1 from a hash: it asks for the speed benchmark
+// (issue 7's figures), a mode of the page rather than a setting of a run.
+func takeBench(h string) (string, bool) {
+	h = strings.TrimPrefix(h, "#")
+	var kept []string
+	bench := false
+	for _, part := range strings.Split(h, "&") {
+		if part == "bench=1" || part == "bench" {
+			bench = true
+			continue
+		}
+		if part != "" {
+			kept = append(kept, part)
+		}
+	}
+	return strings.Join(kept, "&"), bench
+}
+
+// runBench pauses training and measures the core's speed in the worker (or
+// here, without one); the figures go to status().bench and the message.
+func (a *app) runBench() {
+	a.host.command("pause")
+	a.benchJSON = ""
+	a.notice("Measuring speed (lab.Bench, about 15 s)…")
+	a.host.bench(func(stage string) {
+		a.queue = append(a.queue, func(a *app) { a.notice("Measuring speed: " + stage + "…") })
+	}, func(result string) {
+		a.queue = append(a.queue, func(a *app) {
+			a.benchJSON = result
+			a.notice("Speed: " + result)
+		})
+	})
 }

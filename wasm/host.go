@@ -3,6 +3,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"image"
 	"time"
@@ -41,6 +42,9 @@ type host interface {
 	// user gave (CSV points or a picture); done runs with nil or the problem,
 	// in which case the old scene goes on.
 	useFile(cfg lab.Config, name string, b []byte, done func(error))
+	// bench measures the core's speed where the scene would train (lab.Bench)
+	// and calls progress with each stage and done with the JSON result.
+	bench(progress func(string), done func(json string))
 	// testPanic makes the scene's host panic once (test hook).
 	testPanic()
 }
@@ -116,6 +120,16 @@ func (h *localHost) useFile(cfg lab.Config, name string, b []byte, done func(err
 	}
 	done(err)
 }
+
+func (h *localHost) bench(progress func(string), done func(string)) {
+	res := lab.Bench(lab.BenchOptions{Seconds: pageBenchSeconds, Progress: progress})
+	b, _ := json.Marshal(res)
+	done(string(b))
+}
+
+// pageBenchSeconds is how long the page measures each figure: shorter than
+// the CLI's 8 s, so #bench=1 answers within a minute.
+const pageBenchSeconds = 3
 
 func (h *localHost) testPanic() { panic("test hook: a deliberate panic on the page") }
 

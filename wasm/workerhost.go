@@ -35,6 +35,9 @@ type workerHost struct {
 	saving  map[int]func(config, weights []byte, err error)
 	loading map[int]func(lab.Config, error)
 	using   map[int]func(error)
+
+	benchProgress func(string)
+	benchDone     func(string)
 }
 
 // newWorkerHost starts the worker, or returns nil where the page cannot
@@ -136,6 +139,14 @@ func (h *workerHost) receive(d js.Value) {
 			return
 		}
 		done(nil)
+	case "benchProgress":
+		if h.benchProgress != nil {
+			h.benchProgress(d.Get("text").String())
+		}
+	case "benchResult":
+		if h.benchDone != nil {
+			h.benchDone(d.Get("json").String())
+		}
 	case "fatal":
 		h.failed = true
 		h.err = d.Get("text").String()
@@ -196,6 +207,11 @@ func (h *workerHost) useFile(cfg lab.Config, name string, b []byte, done func(er
 	h.nextID++
 	h.using[h.nextID] = done
 	h.post(map[string]any{"type": "file", "id": h.nextID, "hash": cfg.Hash(), "name": name, "bytes": bytesToJS(b)})
+}
+
+func (h *workerHost) bench(progress func(string), done func(string)) {
+	h.benchProgress, h.benchDone = progress, done
+	h.post(map[string]any{"type": "bench", "seconds": pageBenchSeconds})
 }
 
 func (h *workerHost) testPanic() { h.post(map[string]any{"type": "panic"}) }

@@ -109,6 +109,13 @@ func (w *worker) handle(m js.Value) {
 		w.load(m)
 	case "file":
 		w.useFile(m)
+	case "bench":
+		// measured here, where training runs; the page stays responsive
+		res := lab.Bench(lab.BenchOptions{Seconds: m.Get("seconds").Float(), Progress: func(s string) {
+			w.self.Call("postMessage", map[string]any{"type": "benchProgress", "text": s})
+		}})
+		b, _ := json.Marshal(res)
+		w.self.Call("postMessage", map[string]any{"type": "benchResult", "json": string(b)})
 	case "panic":
 		panic("test hook: a deliberate panic in the worker")
 	case "size":
