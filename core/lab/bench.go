@@ -80,7 +80,7 @@ type BenchResult struct {
 	// Flow.EvalLogProb as the page's density picture does.
 	Grid128MS float64 `json:"grid128_ms,omitempty"`
 	// AllocsPerStep is heap allocations per warm training step, by model
-	// family ("flow", "vae").
+	// family ("flow", "vae"), counted as testing.AllocsPerRun counts them.
 	AllocsPerStep map[string]float64 `json:"allocs_per_step,omitempty"`
 }
 
@@ -249,8 +249,13 @@ func median(v []float64) float64 {
 }
 
 // allocsPerStep counts heap allocations over benchAllocSteps warm steps of
-// tr, as testing.AllocsPerRun does (which non-test code cannot import).
+// tr as testing.AllocsPerRun does (which non-test code cannot import): with
+// GOMAXPROCS at 1, so that what is counted is the step's own and not the
+// scheduler's (a goroutine handing work to another now and then takes a
+// sudog from the runtime's caches, which a collection empties), and
+// averaged, not rounded down.
 func allocsPerStep(tr *train.Trainer) float64 {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	tr.Step()
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
