@@ -191,3 +191,6 @@ func gemmBiasReLU(m, n, k int, a []float64, lda int, b []float64, ldb int, bias 
 // reluMask sets the rows×cols gm to g where y > 0 and to 0 elsewhere, and
 // adds gm's column sums into bg unless it is nil (see reluMaskGo).
 func reluMask(gm, g, y, bg []float64, rows, cols int) { reluMaskGo(gm, g, y, bg, rows, cols) }
+
+// pieceRows is pieceRowsGo (see pieces.go).
+func pieceRows(dst, x []float64, at []int32, a, b []float64, h int) { pieceRowsGo(dst, x, at, a, b, h) }

@@ -66,6 +66,7 @@ var gemmWasm struct {
 	ok    bool     // module instantiated and checked
 	mm    js.Value // the exported matrix kernel
 	mask  js.Value // the exported ReLU backward pass
+	rows  js.Value // the exported piecewise rows of ReLUPair1
 
 	b []float64 // op(B) packed into strips of 4 columns when it must be
 	p []float64 // the product of a partial last column strip
@@ -88,6 +89,13 @@ var gemmArgs struct {
 	bias, hasBias, relu uint32
 	_                   uint32 // alpha and beta at offsets 64 and 72
 	alpha, beta         float64
+}
+
+// rowsArgs are rows' arguments (see rowsCode): the addresses of x, at, a, b
+// and dst, the number of rows n and their width h.
+var rowsArgs struct {
+	x, at, a, b, dst uint32
+	n, h             uint32
 }
 
 // maskArgs are mask's arguments (see maskCode): the addresses of g, y, out
@@ -113,7 +121,8 @@ func gemmSIMDReady() bool {
 	if !ok {
 		return false
 	}
-	code := simdModule(uint32(uintptr(unsafe.Pointer(&gemmArgs))), uint32(uintptr(unsafe.Pointer(&maskArgs))))
+	code := simdModule(uint32(uintptr(unsafe.Pointer(&gemmArgs))), uint32(uintptr(unsafe.Pointer(&maskArgs))),
+		uint32(uintptr(unsafe.Pointer(&rowsArgs))))
 	bytes := js.Global().Get("Uint8Array").New(len(code))
 	js.CopyBytesToJS(bytes, code)
 	if !wa.Call("validate", bytes).Bool() { // an engine without SIMD128
@@ -126,6 +135,7 @@ func gemmSIMDReady() bool {
 	inst := wa.Get("Instance").New(wa.Get("Module").New(bytes), imports)
 	w.mm = inst.Get("exports").Get("mm")
 	w.mask = inst.Get("exports").Get("mask")
+	w.rows = inst.Get("exports").Get("rows")
 	w.ok = true
 	if !gemmSIMDSelfTest() {
 		w.ok = false
@@ -451,4 +461,37 @@ func gemmPackB4(dst [][4]float64, tB bool, k, n int, b []float64, ldb int) {
 			}
 		}
 	}
+}
+
+// pieceRows sets row r of dst (width h) to max(x_r·a_i + b_i, 0), a_i and
+// b_i the rows of a and b (width h) that start at element at[r]: the
+// piecewise evaluation of ReLUPair1 (pieces.go). On js/wasm it runs in the
+// SIMD module when h is even, with the values of pieceRowsGo bit for bit.
+func pieceRows(dst, x []float64, at []int32, a, b []float64, h int) {
+	if len(x) == 0 || h%2 != 0 || len(x)*h < 64 || !gemmSIMDReady() {
+		pieceRowsGo(dst, x, at, a, b, h)
+		return
+	}
+	_ = dst[len(x)*h-1]
+	for _, i := range at[:len(x)] { // the rows the module will read
+		_, _ = a[int(i)+h-1], b[int(i)+h-1]
+	}
+	g := &rowsArgs
+	g.x, g.at, g.a, g.b, g.dst = addr(x), addrInt32(at), addr(a), addr(b), addr(dst)
+	g.n, g.h = uint32(len(x)), uint32(h)
+	gemmWasm.rows.Invoke()
+	runtime.KeepAlive(dst)
+	runtime.KeepAlive(x)
+	runtime.KeepAlive(at)
+	runtime.KeepAlive(a)
+	runtime.KeepAlive(b)
+}
+
+// addrInt32 is addr for a slice of int32.
+func addrInt32(s []int32) uint32 {
+	p := uintptr(unsafe.Pointer(unsafe.SliceData(s)))
+	if p > math.MaxUint32 {
+		panic("ad: gemmSIMD: address beyond 32 bits")
+	}
+	return uint32(p)
 }

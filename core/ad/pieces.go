@@ -66,6 +66,8 @@ type PieceCache struct {
 	// order and scratch for sorting the knots.
 	order []int
 	t     []float64
+	// rowAt is where each point's piece starts in a and b, for eval.
+	rowAt []int32
 }
 
 // update makes the tables those of the given weights, rebuilding them if
@@ -143,15 +145,26 @@ func addRow(a, b, row []float64, w, bias, sign float64) {
 	}
 }
 
-// eval sets each row r of dst (width h2) to relu(x_r·A + B) of x_r's piece.
+// eval sets each row r of dst (width h2) to relu(x_r·A + B) of x_r's piece:
+// it finds the pieces here and leaves the rows to pieceRows.
 func (pc *PieceCache) eval(dst, x []float64) {
 	h2 := pc.h2
+	pc.rowAt = slices.Grow(pc.rowAt[:0], len(x))[:len(x)]
 	for r, v := range x {
 		p, _ := slices.BinarySearch(pc.knots, v) // the first knot ≥ v
-		a, b := pc.a[p*h2:(p+1)*h2], pc.b[p*h2:(p+1)*h2]
-		o := dst[r*h2 : (r+1)*h2]
+		pc.rowAt[r] = int32(p * h2)
+	}
+	pieceRows(dst, x, pc.rowAt, pc.a, pc.b, h2)
+}
+
+// pieceRowsGo sets row r of dst (width h) to max(x_r·a_i + b_i, 0), a_i and
+// b_i the rows of a and b (width h) that start at element at[r].
+func pieceRowsGo(dst, x []float64, at []int32, a, b []float64, h int) {
+	for r, v := range x {
+		ar, br := a[at[r]:][:h], b[at[r]:][:h]
+		o := dst[r*h : (r+1)*h]
 		for k := range o {
-			o[k] = relu(v*a[k] + b[k])
+			o[k] = relu(v*ar[k] + br[k])
 		}
 	}
 }

@@ -113,3 +113,33 @@ func TestReLUPair1WithGradientsIsDirect(t *testing.T) {
 		t.Errorf("output needs no gradient")
 	}
 }
+
+// TestPieceRowsMatchGo: the platform's row pass of the piecewise evaluation
+// (on js/wasm the SIMD module) gives pieceRowsGo's values bit for bit.
+func TestPieceRowsMatchGo(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(5, 5))
+	for ci, s := range [][2]int{{1, 2}, {7, 6}, {100, 128}, {33, 9}} {
+		n, h := s[0], s[1]
+		const pieces = 5
+		x, a, b := make([]float64, n), make([]float64, pieces*h), make([]float64, pieces*h)
+		at := make([]int32, n)
+		for i := range x {
+			x[i] = 3 * rng.NormFloat64()
+			at[i] = int32(rng.IntN(pieces) * h)
+		}
+		for i := range a {
+			a[i], b[i] = rng.NormFloat64(), rng.NormFloat64()
+		}
+		b[0] = math.Copysign(0, -1)
+		got, want := make([]float64, n*h), make([]float64, n*h)
+		pieceRows(got, x, at, a, b, h)
+		pieceRowsGo(want, x, at, a, b, h)
+		for i := range want {
+			if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+				t.Errorf("test %d: entry %d: got %v want %v", ci, i, got[i], want[i])
+				break
+			}
+		}
+	}
+}

@@ -2,8 +2,8 @@
 
 package ad
 
-// simdModule returns the binary SIMD module: mm, the matrix kernel, and
-// mask, the ReLU's backward pass. Each reads its arguments from a struct of
+// simdModule returns the binary SIMD module: mm, the matrix kernel, mask,
+// the ReLU's backward pass, and rows, the piecewise rows of ReLUPair1. Each reads its arguments from a struct of
 // Go's at an address built into its code (mmArgs and maskArgs), so a call
 // passes nothing through JavaScript. It is assembled here from instruction
 // lists rather than shipped as an opaque blob; mm's text form is (with ARGS
@@ -84,16 +84,17 @@ package ad
 // (it is the tile about to be written, so the read is in bounds) and the
 // bias row even without a bias (the caller then points it at C), and what
 // they give is discarded; f64x2.max keeps NaN and turns −0 into 0, as relu.
-func simdModule(mmArgs, maskArgs uint32) []byte {
+func simdModule(mmArgs, maskArgs, rowsArgs uint32) []byte {
 	var m wasmAsm
-	m.op(0, 'a', 's', 'm', 1, 0, 0, 0)                                      // magic and version 1
-	m.section(1, []byte{1, 0x60, 0, 0})                                     // one type: no parameters, no results
-	m.section(2, []byte{1, 3, 'e', 'n', 'v', 3, 'm', 'e', 'm', 2, 0, 0})    // import env.mem: memory, minimum 0, no maximum
-	m.section(3, []byte{2, 0, 0})                                           // two functions of type 0
-	m.section(7, []byte{2, 2, 'm', 'm', 0, 0, 4, 'm', 'a', 's', 'k', 0, 1}) // export them as mm and mask
+	m.op(0, 'a', 's', 'm', 1, 0, 0, 0)                                   // magic and version 1
+	m.section(1, []byte{1, 0x60, 0, 0})                                  // one type: no parameters, no results
+	m.section(2, []byte{1, 3, 'e', 'n', 'v', 3, 'm', 'e', 'm', 2, 0, 0}) // import env.mem: memory, minimum 0, no maximum
+	m.section(3, []byte{3, 0, 0, 0})                                     // three functions of type 0
+	m.section(7, []byte{3, 2, 'm', 'm', 0, 0, 4, 'm', 'a', 's', 'k', 0, 1,
+		4, 'r', 'o', 'w', 's', 0, 2}) // export them as mm, mask and rows
 	var code wasmAsm
-	code.op(2)
-	for _, body := range [][]byte{mmCode(mmArgs), maskCode(maskArgs)} {
+	code.op(3)
+	for _, body := range [][]byte{mmCode(mmArgs), maskCode(maskArgs), rowsCode(rowsArgs)} {
 		code.uleb(len(body)).op(body...)
 	}
 	m.section(10, code)
@@ -184,6 +185,75 @@ func mmCode(args uint32) []byte {
 	f.get(ct).i32(32).op(wasmI32Add).set(ct)
 	f.get(bt).i32(32).op(wasmI32Add).set(bt)
 	f.get(t).i32(1).op(wasmI32Add).set(t)
+	f.op(wasmBr, 0).op(wasmEnd, wasmEnd)
+	f.op(wasmEnd)
+	return append([]byte{2, nI32, wasmI32, nV128, wasmV128}, f...)
+}
+
+// rowsCode is the body of rows: for each of n rows, dst_r = max(x_r·a_r +
+// b_r, 0) over h values (h even), where a_r and b_r start at element at[r]
+// (an int32) of a and b — pieceRowsGo's loop, two values at a time. In text
+// form, with ARGS the address rowsArgs:
+//
+//	(func (export "rows")
+//	  (local $x i32) (local $at i32) (local $a i32) (local $b i32)
+//	  (local $dst i32) (local $n i32) (local $h i32)            ;; rowsArgs' fields
+//	  (local $r i32) (local $o i32) (local $w i32) (local $pa i32) (local $pb i32)
+//	  (local $v v128) (local $zero v128)
+//	  (local.set $x (i32.load offset=0 (i32.const ARGS))) … likewise to $h …
+//	  (local.set $w (i32.shl (local.get $h) (i32.const 3)))      ;; bytes per row
+//	  (block $rdone (loop $rloop
+//	    (br_if $rdone (i32.ge_u (local.get $r) (local.get $n)))
+//	    (local.set $v (v128.load64_splat (local.get $x)))
+//	    (local.set $pa (i32.add (local.get $a) (i32.shl (i32.load (local.get $at)) (i32.const 3))))
+//	    (local.set $pb (i32.add (local.get $b) (i32.shl (i32.load (local.get $at)) (i32.const 3))))
+//	    (local.set $o (i32.const 0))
+//	    (block $cdone (loop $cloop
+//	      (br_if $cdone (i32.ge_u (local.get $o) (local.get $w)))
+//	      (v128.store (i32.add (local.get $dst) (local.get $o)) (f64x2.max
+//	        (f64x2.add (f64x2.mul (local.get $v) (v128.load (i32.add (local.get $pa) (local.get $o))))
+//	          (v128.load (i32.add (local.get $pb) (local.get $o))))
+//	        (local.get $zero)))
+//	      (local.set $o (i32.add (local.get $o) (i32.const 16)))
+//	      (br $cloop)))
+//	    (local.set $x (i32.add (local.get $x) (i32.const 8)))
+//	    (local.set $at (i32.add (local.get $at) (i32.const 4)))
+//	    (local.set $dst (i32.add (local.get $dst) (local.get $w)))
+//	    (local.set $r (i32.add (local.get $r) (i32.const 1)))
+//	    (br $rloop))))
+func rowsCode(args uint32) []byte {
+	const (
+		x, at, a, b, dst, n, h = 0, 1, 2, 3, 4, 5, 6
+		r, o, w, pa, pb        = 7, 8, 9, 10, 11
+		v, zero                = 12, 13
+		nI32, nV128            = 12, 2
+	)
+	var f wasmAsm
+	for i := range 7 {
+		f.i32(int32(args)).op(wasmI32Load, 2).uleb(4 * i).set(x + i)
+	}
+	f.simd(wasmV128Const).op(make([]byte, 16)...).set(zero)
+	f.get(h).i32(3).op(wasmI32Shl).set(w)
+	f.i32(0).set(r)
+	f.op(wasmBlock, wasmVoid).op(wasmLoop, wasmVoid)
+	f.get(r).get(n).op(wasmI32GeU).op(wasmBrIf, 1)
+	f.get(x).mem(wasmV128Load64Splat, 3, 0).set(v)
+	f.get(a).get(at).op(wasmI32Load, 2, 0).i32(3).op(wasmI32Shl).op(wasmI32Add).set(pa)
+	f.get(b).get(at).op(wasmI32Load, 2, 0).i32(3).op(wasmI32Shl).op(wasmI32Add).set(pb)
+	f.i32(0).set(o)
+	f.op(wasmBlock, wasmVoid).op(wasmLoop, wasmVoid)
+	f.get(o).get(w).op(wasmI32GeU).op(wasmBrIf, 1)
+	f.get(dst).get(o).op(wasmI32Add)
+	f.get(v).get(pa).get(o).op(wasmI32Add).mem(wasmV128Load, 3, 0).simd(wasmF64x2Mul)
+	f.get(pb).get(o).op(wasmI32Add).mem(wasmV128Load, 3, 0).simd(wasmF64x2Add)
+	f.get(zero).simd(wasmF64x2Max)
+	f.mem(wasmV128Store, 3, 0)
+	f.get(o).i32(16).op(wasmI32Add).set(o)
+	f.op(wasmBr, 0).op(wasmEnd, wasmEnd)
+	f.get(x).i32(8).op(wasmI32Add).set(x)
+	f.get(at).i32(4).op(wasmI32Add).set(at)
+	f.get(dst).get(w).op(wasmI32Add).set(dst)
+	f.get(r).i32(1).op(wasmI32Add).set(r)
 	f.op(wasmBr, 0).op(wasmEnd, wasmEnd)
 	f.op(wasmEnd)
 	return append([]byte{2, nI32, wasmI32, nV128, wasmV128}, f...)
