@@ -57,8 +57,8 @@ func gemmUseSIMD(m, n, k int) bool {
 }
 
 // gemmWasm is the SIMD module (simd_wasm.go) once instantiated. Its
-// functions read their arguments from gemmArgs and maskArgs, whose
-// addresses are built into its code, so a call passes nothing through
+// functions read their arguments from gemmArgs, maskArgs and rowsArgs,
+// whose addresses are built into its code, so a call passes nothing through
 // JavaScript and allocates nothing on the Go heap (a js.Value call with
 // arguments would box them).
 var gemmWasm struct {
