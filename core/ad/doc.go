@@ -7,4 +7,11 @@
 // training step whose graph has the same shapes allocates nothing once warm.
 // Ops are plain data (an op code, inputs and a few parameters), not closures,
 // for the same reason.
+//
+// Speed: matrix products go to gonum's Dgemm natively (gemm_native.go) and,
+// on js/wasm, to a small WebAssembly SIMD128 module that works in place on
+// Go's memory (gemm_wasm.go, simd_wasm.go), with gemmGo (gemm.go) wherever
+// neither fits. Fused ops (ops_fused.go) save passes over memory in the hot
+// loops, and ReLUPair1 (pieces.go) evaluates a one-input ReLU network's
+// first two layers piecewise when no gradient is wanted.
 package ad
