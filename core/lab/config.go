@@ -39,6 +39,12 @@ type Config struct {
 	Depth      int     // fm scene: hidden layers of the velocity network
 	T          float64 // fm scene: flow time shown, 0 (base) … 1 (data); negative animates
 	Energy     string  // is scene: the energy whose log Z is estimated, one of EnergyNames
+	Latent     int     // vae, morph scenes: size of the latent code z
+	Posterior  string  // vae, morph scenes: the posterior q(z|x), one of PosteriorNames
+	Dataset    string  // vae, morph scenes: the images learned, one of DatasetNames
+	From, To   string  // morph scene: the classes whose typical codes the path joins
+	Path       string  // morph scene: the latent path, one of PathNames
+	Frames     int     // morph scene: frames decoded along the path, ends included
 }
 
 // SolverNames lists the fm scene's ODE solvers (fm.Methods; lab's table does not
@@ -195,6 +201,22 @@ var properties = []Property{
 		func(c *Config) *float64 { return &c.T }),
 	enumProp("energy", "is: the energy whose normalising constant log Z the flow estimates", "banana",
 		func() []string { return EnergyNames }, func(c *Config) *string { return &c.Energy }),
+	// 8 latent dimensions hold the fruits' kind, size, pose and colour well
+	// enough for recognisable reconstructions; 2 shows the decoded manifold.
+	intProp("latent", "vae, morph: size of the latent code z (2 shows the decoded manifold)", 8, 2, 64,
+		func(c *Config) *int { return &c.Latent }),
+	enumProp("posterior", "vae, morph: posterior q(z|x) — Gaussian, or a flow on its sample", "gaussian",
+		func() []string { return PosteriorNames }, func(c *Config) *string { return &c.Posterior }),
+	enumProp("dataset", "vae, morph: the images learned (fruits are drawn procedurally)", "fruits",
+		func() []string { return DatasetNames }, func(c *Config) *string { return &c.Dataset }),
+	enumProp("from", "morph: the class the path starts at (its most typical image)", "apple",
+		func() []string { return ClassNames }, func(c *Config) *string { return &c.From }),
+	enumProp("to", "morph: the class the path ends at (its most typical image)", "banana",
+		func() []string { return ClassNames }, func(c *Config) *string { return &c.To }),
+	enumProp("path", "morph: straight line, great circle, or straight in a latent flow's base space", "flow",
+		func() []string { return PathNames }, func(c *Config) *string { return &c.Path }),
+	intProp("frames", "morph: frames decoded along the path, both ends included", 10, 2, 48,
+		func(c *Config) *int { return &c.Frames }),
 }
 
 // Properties returns the property table in canonical order. The slice is a copy; the

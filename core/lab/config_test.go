@@ -35,6 +35,13 @@ func randConfig(rnd *rand.Rand) Config {
 		Depth:      between(1, 8),
 		T:          -1 + 2*rnd.Float64(),
 		Energy:     pick(EnergyNames),
+		Latent:     between(2, 64),
+		Posterior:  pick(PosteriorNames),
+		Dataset:    pick(DatasetNames),
+		From:       pick(ClassNames),
+		To:         pick(ClassNames),
+		Path:       pick(PathNames),
+		Frames:     between(2, 48),
 	}
 	// Hit the defaults and the range ends often: they are where canonical forms and
 	// bounds checks go wrong.
@@ -56,6 +63,7 @@ func TestDefault(t *testing.T) {
 		Scene: "flow", Data: "double-gaussian", Model: "realnvp", Layers: 8, Hidden: 128,
 		LR: 1e-3, Batch: 256, Seed: 1, Autoplay: true, Embed: false, Speed: 6, View: "density", Layer: -1,
 		Solver: "euler", NFE: 16, OT: false, Std: 1, Depth: 3, T: -1, Energy: "banana",
+		Latent: 8, Posterior: "gaussian", Dataset: "fruits", From: "apple", To: "banana", Path: "flow", Frames: 10,
 	}
 	if got := Default(); got != want {
 		t.Errorf("got %+v want %+v", got, want)
@@ -151,7 +159,7 @@ func TestParseHashErrors(t *testing.T) {
 		{"lr=1e999", `lr: 1e999 is out of range (1e-05–1)`, def},
 		{"seed=-1", `seed: "-1" is not a whole number (0 or more)`, def},
 		{"seed=18446744073709551616", `seed: 18446744073709551616 is out of range (0–18446744073709551615)`, def},
-		{"scene=vae", `scene: "vae" is not one of: ` + strings.Join(SceneNames, ", "), def},
+		{"scene=glow", `scene: "glow" is not one of: ` + strings.Join(SceneNames, ", "), def},
 		{"model=glow", `model: "glow" is not one of: ` + strings.Join(ModelNames, ", "), def},
 		{"data=mnist", `data: "mnist" is not one of: ` + strings.Join(DataNames, ", "), def},
 		{"autoplay=maybe&embed=1", `autoplay: "maybe" is not 0 or 1`, with(func(c *Config) { c.Embed = true })},
@@ -202,7 +210,12 @@ func TestValidate(t *testing.T) {
 			`speed: 0 is out of range (1–30); view: "" is not one of: density, layers; ` +
 			`solver: "" is not one of: euler, midpoint, rk4; nfe: 0 is out of range (1–256); ` +
 			`std: 0 is out of range (0.1–10); depth: 0 is out of range (1–8); ` +
-			`energy: "" is not one of: ` + strings.Join(EnergyNames, ", ")},
+			`energy: "" is not one of: ` + strings.Join(EnergyNames, ", ") +
+			`; latent: 0 is out of range (2–64); posterior: "" is not one of: ` + strings.Join(PosteriorNames, ", ") +
+			`; dataset: "" is not one of: ` + strings.Join(DatasetNames, ", ") +
+			`; from: "" is not one of: ` + strings.Join(ClassNames, ", ") +
+			`; to: "" is not one of: ` + strings.Join(ClassNames, ", ") +
+			`; path: "" is not one of: ` + strings.Join(PathNames, ", ") + `; frames: 0 is out of range (2–48)`},
 		{with(func(c *Config) { c.LR = math.NaN() }), `lr: NaN is out of range (1e-05–1)`},
 		{with(func(c *Config) { c.Batch = 5000 }), `batch: 5000 is out of range (16–4096)`},
 		{with(func(c *Config) { c.Data = "moons&layers=3" }),

@@ -27,6 +27,9 @@ func (s *FlowScene) Save() (config, weights []byte, err error) {
 // unless the files are whole, agree with each other and fit the page's
 // settings, so a bad file never replaces a working scene.
 func Load(c Config, config, weights []byte) (Scene, Config, error) {
+	if isVAEModel(config) {
+		return LoadVAE(c, config, weights)
+	}
 	target, err := data.Lookup(c.Data)
 	if err != nil {
 		return nil, c, err
@@ -37,6 +40,9 @@ func Load(c Config, config, weights []byte) (Scene, Config, error) {
 // LoadOn is Load on a given target (points from a file, say) instead of the
 // one c names.
 func LoadOn(c Config, target data.Target, config, weights []byte) (Scene, Config, error) {
+	if isVAEModel(config) {
+		return LoadVAE(c, config, weights)
+	}
 	f, mc, err := DecodeFlowModel(config, weights)
 	if err != nil {
 		return nil, c, err

@@ -138,6 +138,16 @@ func New(c Config) (Scene, error) {
 		return NewFMScene(c)
 	case "is":
 		return NewISScene(c)
+	case "vae":
+		if c.Pretrained {
+			return pretrainedVAEScene(c)
+		}
+		return NewVAEScene(c)
+	case "morph":
+		if c.Pretrained {
+			return pretrainedVAEScene(c)
+		}
+		return NewMorphScene(c)
 	}
 	return nil, fmt.Errorf("scene %q is not built yet", c.Scene)
 }
