@@ -103,6 +103,10 @@ type FMScene struct {
 	arrowPts              []float64
 	arrows                [fmSlots][]float64
 	arrowScale            [fmSlots]float64
+	// arrowGen is the snapshot each slot's arrows were computed for: old
+	// arrows stay on screen until their slot is recomputed for the new one.
+	arrowGen [fmSlots]int
+	viewGen  int
 
 	// the density grid and held-out NLL, from its own snapshot
 	gridModel *fm.Model
@@ -339,9 +343,7 @@ func (s *FMScene) refreshView(deadline time.Time) {
 	s.viewCNF, s.nextCNF = s.nextCNF, s.viewCNF
 	s.traj, s.nextTraj = s.nextTraj, s.traj
 	s.viewStep, s.viewAt, s.haveView = s.nextStep, time.Now(), true
-	for i := range s.arrows {
-		s.arrows[i] = s.arrows[i][:0]
-	}
+	s.viewGen++
 	s.staticDirty = true // the density panel shows the particles at t = 1
 }
 
@@ -352,9 +354,10 @@ func slot(t float64) int { return int(math.Round(t * (fmSlots - 1))) }
 // time slot nearest t, unless they are known.
 func (s *FMScene) refreshArrows(t float64) {
 	k := slot(t)
-	if !s.haveView || len(s.arrows[k]) > 0 {
+	if !s.haveView || (len(s.arrows[k]) > 0 && s.arrowGen[k] == s.viewGen) {
 		return
 	}
+	s.arrowGen[k] = s.viewGen
 	v := make([]float64, len(s.arrowPts))
 	if cap(s.arrows[k]) >= len(v) {
 		v = s.arrows[k][:len(v)]

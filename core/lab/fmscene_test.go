@@ -115,6 +115,9 @@ func TestFMSceneSetView(t *testing.T) {
 		if got := s.Status().Step; got != 5 {
 			t.Errorf("test %d: SetView changed the run: step %d", i, got)
 		}
+		if k := slot(1); len(s.arrows[k]) != 2*fmArrowsN*fmArrowsN || s.arrowGen[k] != s.viewGen {
+			t.Errorf("test %d: arrows at t = 1 missing or stale after a new snapshot", i)
+		}
 	}
 	// back to the first solver: the same paths as before
 	for i, v := range s.traj[len(s.traj)-1] {
