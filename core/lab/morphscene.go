@@ -39,17 +39,20 @@ type LatentFlow struct {
 	tape    *ad.Tape
 }
 
-// The latent flow's size: 6 affine couplings of 64 units model a handful of
-// class clusters in ≤ 64 dimensions; batches of 256 codes.
+// The latent flow's size: 6 affine couplings of 32 units model a handful of
+// class clusters in a few dimensions, and 400 steps on batches of 128 codes
+// are about 3 GFLOP, a second or two in wasm.
 const (
 	latentFlowLayers = 6
-	latentFlowHidden = 64
-	latentFlowBatch  = 256
+	latentFlowHidden = 32
+	latentFlowBatch  = 128
 	latentFlowLR     = 2e-3
 	// LatentFlowSteps is how long a fresh latent flow trains before its
 	// first path; later refreshes of a live scene add latentFlowMore.
 	LatentFlowSteps = 400
 	latentFlowMore  = 50
+	// latentFlowSlice steps are taken between looks at the clock.
+	latentFlowSlice = 10
 )
 
 // NewLatentFlow builds a latent flow for the n×d codes, initialised from
@@ -128,9 +131,9 @@ const (
 	morphCodes = 100
 	// morphFrameTime is how long the animation shows each frame.
 	morphFrameTime = 180 * time.Millisecond
-	// morphEvery is how often a training model's morph is redone: one
-	// recompute (600 encodes, 50 latent-flow steps, the frames) takes a
-	// few hundred milliseconds in wasm, a tenth of this.
+	// morphEvery is how often a training model's morph is redone, so
+	// training keeps most of the time: a redo (600 encodes, 50 latent-flow
+	// steps, the frames) is a few hundred milliseconds of work in wasm.
 	morphEvery = 3 * time.Second
 )
 
@@ -148,8 +151,15 @@ type MorphScene struct {
 	rate    rate
 	seen    int
 
-	subset    []int // training images encoded, morphCodes per class
-	codes     []float64
+	subset []int // training images encoded, morphCodes per class
+	codes  []float64
+	// the morph in progress (advance)
+	cycling   bool
+	cycleCfg  Config
+	cycleStep int
+	ends      [][]float64
+	from, to  int
+	lfTarget  int
 	labels    []int
 	lf        *LatentFlow
 	pathCodes []float64
@@ -247,7 +257,7 @@ func (s *MorphScene) Step() {
 }
 
 // Work trains for about budget when playing, then, when the model or the
-// path settings changed, recomputes the morph for up to half that long.
+// path settings changed, works on the next morph for up to half that long.
 func (s *MorphScene) Work(budget time.Duration) {
 	start := time.Now()
 	if s.playing {
@@ -260,10 +270,8 @@ func (s *MorphScene) Work(budget time.Duration) {
 	}
 	now := time.Now()
 	s.rate.observe(now, s.seen)
-	if s.stale() {
-		// The morph is one piece of work (encode, fit, decode); while
-		// training it is redone at most every few steps' worth of time.
-		s.recompute()
+	if s.cycling || s.stale() {
+		s.advance(now.Add(max(budget/2, 2*time.Millisecond)))
 	}
 }
 
@@ -281,50 +289,67 @@ func (s *MorphScene) stale() bool {
 	return s.run.Trainer.Steps() != s.shownStep && time.Since(s.start) > morphEvery
 }
 
-// Settle recomputes the morph for the current model and settings now.
-func (s *MorphScene) Settle() { s.recompute() }
+// Settle computes the morph for the current model and settings now,
+// dropping any morph in progress for an older model.
+func (s *MorphScene) Settle() {
+	s.cycling = false
+	s.advance(time.Now().Add(time.Hour))
+}
 
-// recompute encodes the training subset, updates the latent flow (for the
-// flow path), and decodes the path.
-func (s *MorphScene) recompute() {
+// advance works on the next morph until the deadline: a cycle encodes the
+// training subset, then (flow path) trains the latent flow in slices that
+// respect the deadline, then decodes the path. The old morph stays on show
+// until the new one is complete.
+func (s *MorphScene) advance(deadline time.Time) {
 	v := s.run.Model
 	d, in := v.Spec.Latent, v.Spec.Input()
-	sub := s.run.Train.Subset(s.subset)
-	means, codes := ClassMeans(v, sub)
-	s.codes = codes
-	from, _ := classOf(sub, s.cfg.From)
-	to, _ := classOf(sub, s.cfg.To)
-	if from < 0 || to < 0 {
-		return
-	}
-	if s.cfg.Path == "flow" {
-		if s.lf == nil {
-			lf, err := NewLatentFlow(codes, d, s.cfg.Seed)
-			if err != nil {
-				s.err = err.Error()
-				return
+	if !s.cycling {
+		sub := s.run.Train.Subset(s.subset)
+		var means [][]float64
+		means, s.codes = ClassMeans(v, sub)
+		s.ends = ClassEnds(means, s.codes, sub)
+		s.from, s.to = sub.ClassIndex(s.cfg.From), sub.ClassIndex(s.cfg.To)
+		s.cycleCfg, s.cycleStep, s.cycling = s.cfg, s.run.Trainer.Steps(), true
+		if s.cfg.Path == "flow" {
+			if s.lf == nil {
+				lf, err := NewLatentFlow(s.codes, d, s.cfg.Seed)
+				if err != nil {
+					s.err, s.cycling = err.Error(), false
+					return
+				}
+				s.lf, s.lfTarget = lf, LatentFlowSteps
+			} else {
+				s.lf.SetCodes(s.codes)
+				s.lfTarget = max(LatentFlowSteps, s.lf.Trainer.Steps()+latentFlowMore)
 			}
-			s.lf = lf
-			s.lf.Train(LatentFlowSteps)
-		} else {
-			s.lf.SetCodes(codes)
-			s.lf.Train(latentFlowMore)
 		}
 	}
-	n := s.cfg.Frames
+	if s.from < 0 || s.to < 0 {
+		s.cycling = false
+		return
+	}
+	c := s.cycleCfg
+	if c.Path == "flow" {
+		for s.lf.Trainer.Steps() < s.lfTarget {
+			s.lf.Train(min(latentFlowSlice, s.lfTarget-s.lf.Trainer.Steps()))
+			if !time.Now().Before(deadline) {
+				return
+			}
+		}
+	}
+	n := c.Frames
 	s.pathCodes = make([]float64, n*d)
-	ends := ClassEnds(means, codes, sub)
-	MorphCodes(s.pathCodes, ends[from], ends[to], n, s.cfg.Path, s.lf)
+	MorphCodes(s.pathCodes, s.ends[s.from], s.ends[s.to], n, c.Path, s.lf)
 	s.frames = make([]float64, n*in)
 	v.DecodeMeans(s.pathCodes, s.frames)
 	s.fade = CrossFade(s.frames[:in], s.frames[(n-1)*in:], n)
-	s.proj = fitProjection(codes, d)
-	s.pts = s.proj.apply(codes)
+	s.proj = fitProjection(s.codes, d)
+	s.pts = s.proj.apply(s.codes)
 	s.path = s.proj.apply(s.pathCodes)
 	x0, x1, y0, y1 := pointsView(append(append([]float64(nil), s.pts...), s.path...))
 	s.view = render.View{X0: x0, X1: x1, Y0: y0, Y1: y1}
-	s.shownStep, s.shownCfg, s.have, s.start = s.run.Trainer.Steps(), s.cfg, true, time.Now()
-	s.dirty = true
+	s.shownStep, s.shownCfg, s.have, s.start = s.cycleStep, c, true, time.Now()
+	s.cycling, s.dirty = false, true
 }
 
 // CrossFade returns frames images blending a into b pixel by pixel, both
