@@ -159,8 +159,10 @@ func TestFMSceneAnimates(t *testing.T) {
 		t.Errorf("one cycle showed the times %v (in quarters), want all of 0…4", seen)
 	}
 	dst := image.NewRGBA(image.Rect(0, 0, 600, 400))
+	// 1.4 s into the cycle (t ≈ 0.33), then a second later (t ≈ 0.67)
+	s.clock = time.Now().Add(-1400 * time.Millisecond)
 	s.Draw(dst)
-	s.clock = s.clock.Add(-time.Second) // a second later in the cycle
+	s.clock = s.clock.Add(-time.Second)
 	if !s.Draw(dst) {
 		t.Errorf("an animating scene did not redraw")
 	}
