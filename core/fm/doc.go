@@ -7,7 +7,10 @@
 // ψ = (1−t)·x0 + t·x1 on the straight line between them, and the loss
 // ‖v(ψ, t) − (x1 − x0)‖². OT-CFM (Tong et al. 2024) first re-pairs the base
 // and data points of a minibatch by an optimal assignment, which makes the
-// learned paths straighter, so that few solver steps suffice.
+// learned paths straighter, so that few solver steps suffice. For sharp
+// targets such as QR codes the network can also see Fourier features of the
+// point, and training times can be drawn nearer t = 1, where fine detail is
+// learned (Spec.SpaceFreqs, Spec.TimeSkew).
 //
 // Sampling integrates dx/dt = v(x, t) from t = 0 to 1 with a fixed-step
 // solver (Euler, midpoint or classic RK4), reporting the number of velocity
