@@ -195,18 +195,12 @@ func strip(imgs []*image.RGBA) *image.RGBA {
 }
 
 // encodeMorphGIF writes the frames forwards then back, looping, with the
-// end frames held a little longer. The palette is a 6×6×6 colour cube plus
-// greys: enough for smooth fruit colours without per-frame palettes.
+// end frames held a little longer. The shared palette is the frames' 240
+// most frequent colours at 5 bits a channel (the popularity algorithm):
+// fruit images use few hues, so this keeps their shading smooth where a
+// fixed colour cube would band.
 func encodeMorphGIF(w io.Writer, imgs []*image.RGBA, delay int) error {
-	var cube []color.RGBA
-	for r := 0; r < 6; r++ {
-		for g := 0; g < 6; g++ {
-			for b := 0; b < 6; b++ {
-				cube = append(cube, color.RGBA{uint8(51 * r), uint8(51 * g), uint8(51 * b), 255})
-			}
-		}
-	}
-	anim := render.NewAnimation(nil, cube)
+	anim := render.NewAnimation(nil, popularColors(imgs, 240))
 	n := len(imgs)
 	for i := 0; i < n; i++ {
 		d := delay
@@ -219,4 +213,27 @@ func encodeMorphGIF(w io.Writer, imgs []*image.RGBA, delay int) error {
 		anim.Add(imgs[i], delay)
 	}
 	return anim.Encode(w)
+}
+
+// popularColors returns the k most frequent colours of the images, each
+// channel cut to 5 bits and put back at the middle of its bin.
+func popularColors(imgs []*image.RGBA, k int) []color.RGBA {
+	count := make([]int, 1<<15)
+	for _, img := range imgs {
+		for i := 0; i+3 < len(img.Pix); i += 4 {
+			count[int(img.Pix[i]>>3)<<10|int(img.Pix[i+1]>>3)<<5|int(img.Pix[i+2]>>3)]++
+		}
+	}
+	idx := make([]int, 0, 1<<15)
+	for c, n := range count {
+		if n > 0 {
+			idx = append(idx, c)
+		}
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return count[b] - count[a] })
+	out := make([]color.RGBA, 0, k)
+	for _, c := range idx[:min(k, len(idx))] {
+		out = append(out, color.RGBA{uint8(c>>10)<<3 | 4, uint8(c>>5&31)<<3 | 4, uint8(c&31)<<3 | 4, 255})
+	}
+	return out
 }
