@@ -21,8 +21,18 @@ type panel struct {
 	controls map[string]js.Value
 	play     js.Value
 	readout  js.Value
+	caption  js.Value
 	lastText string
 	funcs    []js.Func
+}
+
+// captions tie each scene's picture to the talk's formula.
+var captions = map[string]string{
+	"flow":  "A normalizing flow learns a 2D density by maximum likelihood: log p(x) = log p_Z(f(x)) + log|det J_f(x)|.",
+	"fm":    "Flow matching: a velocity field v(x, t) is regressed on x1 − x0 along straight paths ψt = (1−t)·x0 + t·x1; samples follow dx/dt = v(x, t).",
+	"is":    "A flow trained by reverse KL to an unnormalised density p̃ becomes an importance-sampling proposal: Z ≈ mean of p̃(x)/q(x) over x ~ q.",
+	"vae":   "A VAE maximises the ELBO = E_q[log p(x|z)] − KL(q(z|x) ‖ p(z)); a flow on z makes q(z|x) flexible.",
+	"morph": "Apple → banana: a path between two latent codes of a VAE, decoded frame by frame.",
 }
 
 func (a *app) buildPanel() {
@@ -41,9 +51,9 @@ func (a *app) buildPanel() {
 	}
 	title := el("h1", "likelab")
 	root.Call("appendChild", title)
-	sub := el("p", "A normalizing flow learns a 2D density by maximum likelihood: log p(x) = log p_Z(f(x)) + log|det J_f(x)|.")
-	sub.Set("className", "caption")
-	root.Call("appendChild", sub)
+	p.caption = el("p", captions["flow"])
+	p.caption.Set("className", "caption")
+	root.Call("appendChild", p.caption)
 
 	buttons := el("div", "")
 	buttons.Set("className", "buttons")
@@ -218,6 +228,9 @@ func (p *panel) onClick(b js.Value, f func()) {
 
 // sync shows cfg's values in the controls.
 func (p *panel) sync(cfg lab.Config) {
+	if c, ok := captions[cfg.Scene]; ok {
+		p.caption.Set("textContent", c)
+	}
 	for _, prop := range lab.Properties() {
 		ctl, ok := p.controls[prop.Name]
 		if !ok {
@@ -239,7 +252,7 @@ func (p *panel) update(st lab.Status, fps float64) {
 	} else {
 		p.play.Set("textContent", "Play")
 	}
-	text := fmt.Sprintf("step        %d\nloss (NLL)  %s\nsteps/s     %.0f\nfps         %.0f", st.Step, num(st.Loss), st.StepsPerSec, fps)
+	text := fmt.Sprintf("step        %d\nloss        %s\nsteps/s     %.0f\nfps         %.0f", st.Step, num(st.Loss), st.StepsPerSec, fps)
 	if !math.IsNaN(st.HeldOut) {
 		text += "\nheld-out    " + num(st.HeldOut)
 	}
