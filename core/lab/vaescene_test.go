@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -308,6 +309,18 @@ func TestROCAUC(t *testing.T) {
 	} {
 		if got := rocAUC(tc.pos, tc.neg); got != tc.want {
 			t.Errorf("test %d: got %v want %v", i, got, tc.want)
+		}
+	}
+}
+
+// TestVAESceneRefusesPoints: "Your data…" on a VAE scene says how to use
+// one's own images instead of training a flow behind the page's back.
+func TestVAESceneRefusesPoints(t *testing.T) {
+	t.Parallel()
+	for i, scene := range []string{"vae", "morph"} {
+		c := smallVAE(scene)
+		if _, err := NewSceneOnFile(c, "mine.csv", []byte("x,y\n1,2\n")); err == nil || !strings.Contains(err.Error(), "likelab train vae") {
+			t.Errorf("test %d (%s): got %v want a message naming likelab train vae", i, scene, err)
 		}
 	}
 }
