@@ -43,6 +43,9 @@ const (
 
 func trainedRun(t *testing.T) *VAERun {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("trains a VAE for several seconds natively (minutes under wasm); skipped with -short")
+	}
 	trained.once.Do(func() {
 		c := smallVAE("vae")
 		c.Hidden = 64
@@ -80,6 +83,9 @@ func distinctColors(img *image.RGBA) int {
 // every picture is drawn, and the commands work.
 func TestVAESceneTrains(t *testing.T) {
 	t.Parallel()
+	if testing.Short() {
+		t.Skip("statistical: 100 training steps of a 3072-pixel VAE; skipped with -short")
+	}
 	s, err := New(smallVAE("vae"))
 	if err != nil {
 		t.Fatal(err)
