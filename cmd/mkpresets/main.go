@@ -19,16 +19,17 @@ import (
 
 func main() {
 	out := flag.String("out", "core/lab/pretrained/models", "folder of the shipped models")
+	only := flag.String("only", "", "train only the preset of this name")
 	flag.Parse()
-	if err := run(*out); err != nil {
+	if err := run(*out, *only); err != nil {
 		fmt.Fprintln(os.Stderr, "mkpresets:", err)
 		os.Exit(1)
 	}
 }
 
-func run(out string) error {
+func run(out, only string) error {
 	for _, p := range lab.Presets {
-		if p.Steps == 0 {
+		if p.Steps == 0 || (only != "" && p.Name != only) {
 			continue
 		}
 		c, err := lab.ParseHash(p.Hash)
@@ -36,6 +37,12 @@ func run(out string) error {
 			return fmt.Errorf("preset %s: %v", p.Name, err)
 		}
 		c.Pretrained = false // train from scratch, as the page would
+		if c.Scene == "vae" || c.Scene == "morph" {
+			if err := vaePreset(out, p, c); err != nil {
+				return fmt.Errorf("preset %s: %v", p.Name, err)
+			}
+			continue
+		}
 		s, err := lab.NewFlowScene(c)
 		if err != nil {
 			return fmt.Errorf("preset %s: %v", p.Name, err)

@@ -25,6 +25,8 @@ var Presets = []Preset{
 	{"moons", "RealNVP on two moons", "scene=flow&data=moons&hidden=64&pretrained=1", 3000},
 	{"layers", "Composing flows: the base deforms into two moons, layer by layer", "scene=flow&data=moons&hidden=64&pretrained=1&view=layers", 0},
 	{"rings", "A harder shape: concentric rings", "scene=flow&data=rings&hidden=64", 0},
+	{"morph", "Apple → banana: a VAE on fruits, decoded along a latent flow's straight line", "scene=morph&hidden=64&pretrained=1", 4000},
+	{"vae", "A VAE learning fruits: reconstructions, samples, codes, least likely images", "scene=vae&hidden=64", 0},
 }
 
 // PretrainedFS holds the models trained in advance, one folder per run

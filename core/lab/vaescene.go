@@ -391,7 +391,8 @@ func (s *VAEScene) Draw(dst *image.RGBA) bool {
 		render.Text(dst, e.Min.X, y-label+2, "most likely", textColor)
 		s.drawRanked(dst, e.Min.X, y, cell, s.best, s.bestLP)
 	}
-	status := fmt.Sprintf("step %d  epoch %.1f", s.run.Trainer.Steps(), s.run.Objective.Epoch())
+	// epochs from the step count, so a loaded model's count goes on
+	status := fmt.Sprintf("step %d  epoch %.1f", s.run.Trainer.Steps(), float64(s.run.Trainer.Steps())/float64(s.run.Objective.StepsPerEpoch()))
 	if !math.IsNaN(s.testRec) {
 		status += fmt.Sprintf("  test -ELBO %.1f = %.1f + %.1f", s.testRec+s.testKL, s.testRec, s.testKL)
 	}
