@@ -58,11 +58,11 @@ test:
 	@echo '== go vet (js/wasm)'
 	GOOS=js GOARCH=wasm $(GO) vet ./wasm/...
 	@echo '== go test (native)'
-	$(GO) test $$($(GO) list ./... | grep -v '/e2e$$')
+	$(GO) test -timeout 25m $$($(GO) list ./... | grep -v '/e2e$$')
 	@echo '== go test (browser, e2e)'
-	$(GO) test ./e2e
+	$(GO) test -timeout 25m ./e2e
 	@echo '== go test (js/wasm under Node)'
-	GOOS=js GOARCH=wasm $(GO) test -short -exec="$(WASM_EXEC)" ./core/... ./render/...
+	GOOS=js GOARCH=wasm $(GO) test -timeout 25m -short -exec="$(WASM_EXEC)" ./core/... ./render/...
 
 # The speed figures of issue 7 (lab.Bench), one JSON object per environment:
 # natively through the CLI, then js/wasm under Node (likelab-bench-wasm run
