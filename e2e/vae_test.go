@@ -37,6 +37,7 @@ func TestMorphSceneSwitchesPath(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	waitForPicture(t, b, 60*time.Second)
 	checkCanvas(t, b.ctx, "morph-flow")
 	if _, err := eval[any](b.ctx, `window.likelab.configure("scene=morph&hidden=64&path=linear&from=lemon&to=strawberry")`); err != nil {
 		t.Fatal(err)
@@ -51,4 +52,43 @@ func TestMorphSceneSwitchesPath(t *testing.T) {
 	time.Sleep(1500 * time.Millisecond)
 	checkCanvas(t, b.ctx, "morph-linear-lemon-strawberry")
 	b.check(t)
+}
+
+// TestMorphPresetStartsTrained opens the "morph" preset: its VAE was
+// trained in advance (make presets) and ships in the worker, so the page
+// starts at the shipped step with fruit-like frames at once.
+func TestMorphPresetStartsTrained(t *testing.T) {
+	findChromium(t)
+	base := startServer(t, buildSite(t))
+	b := newBrowser(t, base)
+	b.navigate(t, "#scene=morph&hidden=64&pretrained=1&autoplay=0")
+	st, err := poll(b.ctx, 90*time.Second, "the shipped VAE", func(s Status) bool { return s.Step >= 4000 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Error != "" {
+		t.Errorf("preset: %q", st.Error)
+	}
+	// the first morph waits for the latent flow's fit (400 steps, seconds
+	// in wasm): wait for the picture before judging it
+	waitForPicture(t, b, 90*time.Second)
+	checkCanvas(t, b.ctx, "preset-morph")
+	b.check(t)
+}
+
+// waitForPicture waits until the canvas shows more than text (the morph's
+// "fitting…" message), looking every two seconds.
+func waitForPicture(t *testing.T, b *browser, timeout time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		r, err := canvasRect(b.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, colours := canvasStats(screenshot(t, b.ctx, "waiting"), r); colours >= minCanvasColours || time.Now().After(deadline) {
+			return
+		}
+		time.Sleep(2 * time.Second)
+	}
 }

@@ -404,14 +404,19 @@ func (s *MorphScene) frameAt(now time.Time) int {
 func (s *MorphScene) Draw(dst *image.RGBA) bool {
 	b := dst.Bounds()
 	cur := s.frameAt(time.Now())
-	if !s.dirty && b == s.lastDst && cur == s.lastFrame {
+	fitting := !s.have && s.cycling // the fit's step count moves
+	if !s.dirty && !fitting && b == s.lastDst && cur == s.lastFrame {
 		return false
 	}
 	s.dirty, s.lastDst, s.lastFrame = false, b, cur
 	fill(dst, background)
 	const pad, label = 12, 18
 	if b.Dx() < 200 || b.Dy() < 160 || !s.have {
-		render.Text(dst, b.Min.X+pad, b.Min.Y+pad, "encoding the images...", textColor)
+		msg := "encoding the training images..."
+		if s.cycling && s.lf != nil {
+			msg = fmt.Sprintf("fitting a flow to the latent codes for the flow path: step %d of %d", s.lf.Trainer.Steps(), s.lfTarget)
+		}
+		render.Text(dst, b.Min.X+pad, b.Min.Y+pad, msg, textColor)
 		return true
 	}
 	v := s.run.Model
