@@ -141,20 +141,21 @@ func NewFMScene(c Config) (*FMScene, error) {
 
 // FMSpec is the velocity network a Config describes: hidden width and depth,
 // base std, OT-CFM, and the solver; the rest from fm.DefaultSpec, except
-// that QR codes, made of sharp modules, get fmQRSpaceFreqs Fourier features
-// of the point.
+// that QR codes, made of sharp modules, get the QR demo's network (see
+// cmd/likelab's QRDemoFlags): ReLU, Fourier features of the point and
+// training times skewed towards the data.
 func FMSpec(c Config) fm.Spec {
 	s := fm.DefaultSpec()
 	s.Hidden, s.Layers, s.Std, s.OT, s.Solver, s.NFE = c.Hidden, c.Depth, c.Std, c.OT, c.Solver, c.NFE
 	if strings.HasPrefix(c.Data, "qr:") {
-		s.SpaceFreqs = fmQRSpaceFreqs
+		s.Activation, s.SpaceFreqs, s.TimeSkew = "relu", fmQRSpaceFreqs, 2
 	}
 	return s
 }
 
-// fmQRSpaceFreqs reaches a period of 8/2^5 = 0.25, a module and a third of
-// a version-1 code in [−2, 2]² (4/21 ≈ 0.19 per module).
-const fmQRSpaceFreqs = 6
+// fmQRSpaceFreqs reaches a period of 8/2^6 = 0.125, under a module of a
+// version-1 code in [−2, 2]² (4/21 ≈ 0.19).
+const fmQRSpaceFreqs = 7
 
 // NewFMSceneOn builds the scene on a given target (points a user uploaded,
 // say) instead of the named one.

@@ -186,3 +186,19 @@ func TestFMSceneSameSeedSameRun(t *testing.T) {
 		t.Errorf("same config, different losses: %v and %v", a, b)
 	}
 }
+
+func TestFMSpecForQR(t *testing.T) {
+	t.Parallel()
+	c := smallFM()
+	if s := FMSpec(c); s.SpaceFreqs != 0 || s.TimeSkew != 0 || s.Hidden != 24 || s.Layers != 2 {
+		t.Errorf("double-gaussian: %+v, want the default network at the config's size", s)
+	}
+	c.Data = "qr:likelab"
+	s := FMSpec(c)
+	if s.SpaceFreqs != fmQRSpaceFreqs || s.TimeSkew != 2 || s.Activation != "relu" {
+		t.Errorf("qr:likelab: %+v, want the QR demo's network", s)
+	}
+	if err := s.Validate(); err != nil {
+		t.Error(err)
+	}
+}
