@@ -282,11 +282,15 @@ func (s *MorphScene) stale() bool {
 	if !s.have {
 		return true
 	}
-	c, o := s.cfg, s.shownCfg
-	if c.From != o.From || c.To != o.To || c.Path != o.Path || c.Frames != o.Frames {
+	if !sameMorph(s.cfg, s.shownCfg) {
 		return true
 	}
 	return s.run.Trainer.Steps() != s.shownStep && time.Since(s.start) > morphEvery
+}
+
+// sameMorph reports whether a and b ask for the same path.
+func sameMorph(a, b Config) bool {
+	return a.From == b.From && a.To == b.To && a.Path == b.Path && a.Frames == b.Frames
 }
 
 // Settle computes the morph for the current model and settings now,
@@ -303,6 +307,9 @@ func (s *MorphScene) Settle() {
 func (s *MorphScene) advance(deadline time.Time) {
 	v := s.run.Model
 	d, in := v.Spec.Latent, v.Spec.Input()
+	if s.cycling && !sameMorph(s.cfg, s.cycleCfg) {
+		s.cycling = false // new endpoints or path: start over (the latent flow keeps what it learnt)
+	}
 	if !s.cycling {
 		sub := s.run.Train.Subset(s.subset)
 		var means [][]float64
@@ -381,7 +388,7 @@ func (s *MorphScene) Status() Status {
 // frameAt is the animation's frame at time now: forwards, a pause on the
 // last frame, backwards, a pause on the first.
 func (s *MorphScene) frameAt(now time.Time) int {
-	n := s.cfg.Frames
+	n := s.shownCfg.Frames
 	if len(s.frames) == 0 || n < 2 {
 		return 0
 	}
@@ -421,7 +428,8 @@ func (s *MorphScene) Draw(dst *image.RGBA) bool {
 	}
 	v := s.run.Model
 	w, h, ch, in := v.Spec.Width, v.Spec.Height, v.Spec.Channels, v.Spec.Input()
-	n := s.cfg.Frames
+	shown := s.shownCfg // the settings of the morph on show, which may lag s.cfg
+	n := shown.Frames
 	stripH := max((b.Dx()-2*pad)/n, 8)
 	stripH = min(stripH, 96)
 	stripH = min(stripH, (b.Dy()-4*pad)/5)
@@ -434,8 +442,8 @@ func (s *MorphScene) Draw(dst *image.RGBA) bool {
 	left := b.Min.X + pad + max(0, (b.Dx()-3*pad-2*side)/2)
 	big := image.Rect(left, top, left+side, top+side)
 	render.Text(dst, big.Min.X, big.Min.Y-label+2, fitText(side, []string{
-		fmt.Sprintf("%s -> %s (%s path), frame %d of %d", s.cfg.From, s.cfg.To, s.cfg.Path, cur+1, n),
-		fmt.Sprintf("%s -> %s, frame %d", s.cfg.From, s.cfg.To, cur+1)}), textColor)
+		fmt.Sprintf("%s -> %s (%s path), frame %d of %d", shown.From, shown.To, shown.Path, cur+1, n),
+		fmt.Sprintf("%s -> %s, frame %d", shown.From, shown.To, cur+1)}), textColor)
 	drawPixels(dst, big, s.frames[cur*in:(cur+1)*in], w, h, ch)
 	// the latent projection with the path
 	lat := image.Rect(big.Max.X+pad, top, big.Max.X+pad+side, top+side)

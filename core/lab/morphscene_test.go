@@ -63,6 +63,22 @@ func TestMorphSceneRuns(t *testing.T) {
 	if len(imgs) != 4*v.Spec.Input() || ms.shownCfg.Path != "slerp" || ms.shownCfg.From != "lemon" {
 		t.Errorf("after SetView: %d values, shown %s %s→%s", len(imgs), ms.shownCfg.Path, ms.shownCfg.From, ms.shownCfg.To)
 	}
+	// a change while the flow path's first fit is under way starts over
+	// with the new settings rather than finishing the old morph
+	fresh := newMorphSceneOn(c, ms.run)
+	fresh.advance(time.Now()) // one slice of the fit
+	if !fresh.cycling {
+		t.Fatal("the flow path's fit finished in one slice; the test needs it in progress")
+	}
+	fresh.SetView(v2)
+	fresh.advance(time.Now().Add(time.Hour))
+	if fresh.shownCfg.Path != "slerp" || fresh.shownCfg.Frames != 4 {
+		t.Errorf("after a change during the fit: shown %s with %d frames, want slerp with 4", fresh.shownCfg.Path, fresh.shownCfg.Frames)
+	}
+	// Draw never indexes past the frames on show, whatever the settings say
+	v2.Frames = 30
+	fresh.SetView(v2)
+	fresh.Draw(image.NewRGBA(image.Rect(0, 0, 800, 600)))
 	v2.From = "7" // not a fruit: refused, the old endpoints stay
 	ms.SetView(v2)
 	if s.Config().From != "lemon" || s.Status().Error == "" {
