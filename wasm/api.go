@@ -17,6 +17,7 @@ import (
 //	snapshot()      → the picture as a PNG data URL (null before the first picture)
 //	save()          downloads config.json and model.safetensors
 //	exportPNG()     downloads the picture
+//	draw()          opens the drawing board; called again, trains on the drawing
 //	recordGIF()     starts recording the picture as a GIF; called again, stops and downloads it
 func (a *app) exposeAPI() {
 	api := js.Global().Get("Object").New()
@@ -50,6 +51,7 @@ func (a *app) exposeAPI() {
 	}))
 	api.Set("save", fn(func([]js.Value) any { a.queue = append(a.queue, (*app).saveModel); return nil }))
 	api.Set("exportPNG", fn(func([]js.Value) any { a.queue = append(a.queue, (*app).exportPNG); return nil }))
+	api.Set("draw", fn(func([]js.Value) any { a.queue = append(a.queue, (*app).toggleDrawing); return nil }))
 	api.Set("recordGIF", fn(func([]js.Value) any { a.queue = append(a.queue, (*app).toggleGIF); return nil }))
 	// Test hooks exist only when the page is opened with ?testhooks=1.
 	if strings.Contains(js.Global().Get("location").Get("search").String(), "testhooks=1") {

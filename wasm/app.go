@@ -46,7 +46,10 @@ type app struct {
 	started   bool // a scene has been configured
 	gif       *render.Animation
 	gifLast   time.Time
-	benchJSON string // the result of #bench=1, for status().bench
+	benchJSON string      // the result of #bench=1, for status().bench
+	board     *board      // the drawing board, while drawing
+	boardRGBA *image.RGBA // its picture (the scene's stays in rgba)
+	showScene bool        // put the scene's picture back after the board
 }
 
 // notice shows a passing message for a few seconds.
@@ -176,7 +179,11 @@ func (a *app) Update() error {
 			panic("test hook: a deliberate panic on the page")
 		}
 	})
-	a.guard("the keyboard", a.keys)
+	if a.board != nil {
+		a.guard("the drawing board", a.drawInput)
+	} else {
+		a.guard("the keyboard", a.keys)
+	}
 	a.guard("autosave", func() { a.maybeAutosave(time.Now()) })
 	a.guard("training", func() {
 		a.host.tick(time.Duration(a.cfg.Speed) * time.Millisecond)
@@ -231,7 +238,17 @@ func (a *app) Draw(screen *ebiten.Image) {
 			a.img = ebiten.NewImage(b.Dx(), b.Dy())
 			a.drawn = false
 		}
-		if a.host.frame(a.rgba) {
+		switch {
+		case a.board != nil:
+			if a.boardRGBA == nil || a.boardRGBA.Bounds() != b {
+				a.boardRGBA = image.NewRGBA(b)
+				a.board.dirty = true
+			}
+			if a.drawBoard(a.boardRGBA) {
+				a.img.WritePixels(a.boardRGBA.Pix)
+			}
+		case a.host.frame(a.rgba) || a.showScene:
+			a.showScene = false
 			a.img.WritePixels(a.rgba.Pix)
 			a.drawn = true
 		}

@@ -22,6 +22,7 @@ type panel struct {
 	play     js.Value
 	readout  js.Value
 	caption  js.Value
+	draw     js.Value
 	lastText string
 	funcs    []js.Func
 }
@@ -112,10 +113,13 @@ func (a *app) buildPanel() {
 	export := el("button", "PNG")
 	export.Set("title", "download the picture")
 	p.onClick(export, a.exportPNG)
+	p.draw = el("button", "Draw…")
+	p.draw.Set("title", "draw your own distribution with the mouse, then train on it")
+	p.onClick(p.draw, func() { a.queue = append(a.queue, (*app).toggleDrawing) })
 	gifButton := el("button", "GIF")
 	gifButton.Set("title", "record the picture as an animated GIF; press again to stop and download")
 	p.onClick(gifButton, func() { a.queue = append(a.queue, (*app).toggleGIF) })
-	for _, b := range []js.Value{save, load, yours, export, gifButton, picker, dataPicker} {
+	for _, b := range []js.Value{save, load, yours, p.draw, export, gifButton, picker, dataPicker} {
 		files.Call("appendChild", b)
 	}
 	root.Call("appendChild", files)
@@ -270,4 +274,13 @@ func num(v float64) string {
 		return "–"
 	}
 	return strconv.FormatFloat(v, 'f', 4, 64)
+}
+
+// setDrawing shows whether the drawing board is open.
+func (p *panel) setDrawing(on bool) {
+	if on {
+		p.draw.Set("textContent", "Train on drawing")
+	} else {
+		p.draw.Set("textContent", "Draw…")
+	}
 }
