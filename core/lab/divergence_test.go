@@ -19,6 +19,8 @@ func TestDivergenceRecoveryEveryFamily(t *testing.T) {
 	small.Layers, small.Hidden, small.Batch = 2, 8, 32
 	fm := small
 	fm.Scene, fm.Depth = "fm", 1
+	vae := small
+	vae.Scene, vae.Hidden, vae.Latent = "vae", 16, 2
 	for _, tc := range []struct {
 		name    string
 		cfg     Config
@@ -26,6 +28,7 @@ func TestDivergenceRecoveryEveryFamily(t *testing.T) {
 	}{
 		{"flow", small, func(s Scene) *train.Trainer { return s.(*FlowScene).Run().Trainer }},
 		{"fm", fm, func(s Scene) *train.Trainer { return s.(*FMScene).Run().Trainer }},
+		{"vae", vae, func(s Scene) *train.Trainer { return s.(*VAEScene).Run().Trainer }},
 	} {
 		s, err := New(tc.cfg)
 		if err != nil {
