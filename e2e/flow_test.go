@@ -1,7 +1,10 @@
 package e2e
 
 import (
+	"fmt"
 	"math"
+	"os"
+	"runtime"
 	"testing"
 	"time"
 
@@ -259,6 +262,14 @@ func checkFramePacing(t *testing.T, b *browser) {
 	if paused < 1 {
 		t.Errorf("only %.2f fps while paused: the page is not drawing", paused)
 	}
+	// Frame pacing says something about the page only when the page has the
+	// machine's cores: with many more runnable processes than cores, every
+	// task stretches by the queue length and the figures measure the queue.
+	if load, ok := loadAverage(); ok && load > 2*float64(runtime.NumCPU()) {
+		t.Logf("not judging frame pacing: load average %.1f on %d cores (the page did draw, %.1f fps paused)",
+			load, runtime.NumCPU(), paused)
+		return
+	}
 	if worst > maxLongTask {
 		t.Errorf("a main-thread task took %.0f ms at %.0f ms, want ≤ %.0f ms after startup", worst, worstAt, maxLongTask)
 	}
@@ -268,3 +279,16 @@ func checkFramePacing(t *testing.T, b *browser) {
 }
 
 func isFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+// loadAverage is the one-minute load average, where the system reports it.
+func loadAverage() (float64, bool) {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return 0, false
+	}
+	var l float64
+	if _, err := fmt.Sscanf(string(b), "%f", &l); err != nil {
+		return 0, false
+	}
+	return l, true
+}

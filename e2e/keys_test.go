@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -33,12 +34,19 @@ func TestKeyboardInEmbedMode(t *testing.T) {
 		t.Fatal(err)
 	}
 	playing := func() bool { p, _ := eval[bool](ctx, `window.likelab.status().playing`); return p }
+	// press holds the key down for a while: Ebiten reads keys once a frame,
+	// and on a busy machine a frame can take longer than a typed key stays down.
 	press := func(key string) {
 		t.Helper()
-		if err := chromedp.Do(ctx, chromedp.KeyEvent(key)); err != nil {
-			t.Fatal(err)
+		for _, k := range kb.Encode([]rune(key)[0]) {
+			if _, err := chromedp.Call(ctx, input.DispatchKeyEvent, *k); err != nil {
+				t.Fatal(err)
+			}
+			if k.Type == input.DispatchKeyEventTypeKeyDown || k.Type == input.DispatchKeyEventTypeRawKeyDown {
+				time.Sleep(700 * time.Millisecond)
+			}
 		}
-		time.Sleep(500 * time.Millisecond)
+		time.Sleep(700 * time.Millisecond)
 	}
 	press(" ")
 	if playing() {
@@ -59,8 +67,8 @@ func TestKeyboardInEmbedMode(t *testing.T) {
 	}
 	before, _ := status(ctx)
 	press(kbRight)
-	if h, _ := eval[string](ctx, `location.hash`); !containsAll(h, "view=layers", "layer=0") {
-		t.Errorf("→ did not switch to the layers view: %q", h)
+	if h, err := pollHash(ctx, 10*time.Second, "view=layers"); err != nil || !containsAll(h, "layer=0") {
+		t.Errorf("→ did not switch to the layers view: %q (%v)", h, err)
 	}
 	if _, err := poll(ctx, 20*time.Second, "the run to go on in the layers view", func(s Status) bool { return s.Step > before.Step+10 }); err != nil {
 		t.Error(err)
