@@ -14,7 +14,7 @@ SINGLE ?= likelab.html
 GOROOT    := $(shell $(GO) env GOROOT)
 WASM_EXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 
-.PHONY: all site single serve cli test bench fuzz presets clean
+.PHONY: all site single serve cli test bench bench-chromium fuzz presets clean
 
 all: site cli
 
@@ -77,6 +77,11 @@ bench: cli
 	@bin/likelab bench $(BENCH_FLAGS)
 	@GOOS=js GOARCH=wasm $(GO) build -o bin/likelab-bench.wasm ./cmd/likelab-bench-wasm
 	@$(WASM_EXEC) bin/likelab-bench.wasm $(BENCH_FLAGS)
+
+# The same wasm build in headless Chromium: a bare page runs it in a worker
+# (cmd/likelab-bench-wasm/bench.html), without the app's drawing beside it.
+bench-chromium:
+	@$(GO) run ./cmd/likelab-bench-wasm $(BENCH_FLAGS)
 
 # The models that ship with the page for the talk's presets (lab.Presets),
 # trained exactly as the page would train those links; deterministic.

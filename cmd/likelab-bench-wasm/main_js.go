@@ -1,8 +1,14 @@
-// Command likelab-bench-wasm prints lab.Bench's figures as one JSON object,
-// as `likelab bench` does natively. make bench builds it for js/wasm and
-// runs it under Node (go_js_wasm_exec), to measure the core as the browser
-// runs it; it is a separate command because the CLI need not build for
-// js/wasm.
+//go:build js && wasm
+
+// Command likelab-bench-wasm measures lab.Bench's figures compiled to
+// WebAssembly and prints them as one JSON object, as `likelab bench` does
+// natively. Built for js/wasm, it is the benchmark itself: make bench runs
+// it under Node (go_js_wasm_exec), and in a browser it runs in a worker of
+// bench.html. Built natively, it is that page's driver: it builds itself
+// for js/wasm, serves bench.html on 127.0.0.1 and runs it in headless
+// Chromium, to measure the core as a browser runs it without the app's own
+// drawing beside it. It is a separate command because the CLI need not
+// build for js/wasm.
 //
 //	likelab-bench-wasm [--seconds S] [--only matmul,flow,vae,grid]
 package main
