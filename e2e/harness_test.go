@@ -23,6 +23,8 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"likelab/internal/headless"
 )
 
 // The harness: building and serving the site, starting Chromium, recording what the
@@ -68,31 +70,18 @@ func repoRoot(t testing.TB) string {
 	return root
 }
 
-// findChromium returns the Chromium to drive: $CHROMIUM, /usr/bin/chromium or
-// chromium-browser on the PATH. Without one the test skips, unless CI=true, where a
-// missing browser is a failure (CI must run these tests).
+// findChromium returns the Chromium to drive (headless.Find). Without one the test
+// skips, unless CI=true, where a missing browser is a failure (CI must run these tests).
 func findChromium(t testing.TB) string {
 	t.Helper()
-	candidates := []string{os.Getenv("CHROMIUM"), "/usr/bin/chromium"}
-	if p, err := exec.LookPath("chromium"); err == nil {
-		candidates = append(candidates, p)
+	exe, err := headless.Find()
+	if err == nil {
+		return exe
 	}
-	if p, err := exec.LookPath("chromium-browser"); err == nil {
-		candidates = append(candidates, p)
-	}
-	for _, c := range candidates {
-		if c == "" {
-			continue
-		}
-		if fi, err := os.Stat(c); err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0 {
-			return c
-		}
-	}
-	msg := "e2e: no Chromium found (set $CHROMIUM, or apt-get install chromium)"
 	if os.Getenv("CI") == "true" {
-		t.Fatal(msg + "; CI=true, so the browser tests must run")
+		t.Fatal("e2e: " + err.Error() + "; CI=true, so the browser tests must run")
 	}
-	t.Skip(msg)
+	t.Skip("e2e: " + err.Error())
 	return ""
 }
 
@@ -257,20 +246,9 @@ func newBrowser(t *testing.T, base string, initScripts ...string) *browser {
 
 	// Exactly the flags the project agreed on: headless software WebGL2
 	// (SwiftShader), and nothing in the background that could reach the network.
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(exe),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
+	opts := append(headless.Options(exe, t.TempDir()),
 		chromedp.Flag("enable-unsafe-swiftshader", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 800),
-	}
+		chromedp.WindowSize(1280, 800))
 	life, cancelLife := context.WithTimeout(context.Background(), browserBudget)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(life, opts...)
 	ctx, cancelTab := chromedp.NewContext(allocCtx)

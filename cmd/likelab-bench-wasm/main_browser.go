@@ -19,6 +19,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"likelab/internal/headless"
+
 	"likelab/core/lab"
 )
 
@@ -32,7 +34,7 @@ const maxWait = 30 * time.Minute
 func main() {
 	secs := flag.Float64("seconds", lab.DefaultBenchSeconds, "seconds each figure is measured for, after its warm-up")
 	only := flag.String("only", "", "comma-separated figures to measure (default all)")
-	chromium := flag.String("chromium", "", "the Chromium to run (default $CHROMIUM, then chromium on $PATH)")
+	chromium := flag.String("chromium", "", "the Chromium to run (default $CHROMIUM, /usr/bin/chromium, then chromium on $PATH)")
 	flag.Parse()
 	if _, err := lab.ParseBenchNames(*only); err != nil || !(*secs > 0 && *secs <= 3600) || flag.NArg() > 0 {
 		fmt.Fprintln(os.Stderr, "likelab-bench-wasm: usage: likelab-bench-wasm [--seconds S in (0, 3600]] [--only matmul,flow,vae,grid] [--chromium PATH]")
@@ -51,12 +53,9 @@ func main() {
 // JSON the page reports.
 func runInChromium(secs float64, only, exe string) (string, error) {
 	if exe == "" {
-		exe = os.Getenv("CHROMIUM")
-	}
-	if exe == "" {
-		p, err := exec.LookPath("chromium")
+		p, err := headless.Find()
 		if err != nil {
-			return "", errors.New("no chromium on $PATH (give --chromium PATH or set $CHROMIUM)")
+			return "", fmt.Errorf("%v, or give --chromium PATH", err)
 		}
 		exe = p
 	}
@@ -95,17 +94,7 @@ func runInChromium(secs float64, only, exe string) (string, error) {
 	// in the background that could reach the network.
 	ctx, cancel := context.WithTimeout(context.Background(), maxWait)
 	defer cancel()
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(exe),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(filepath.Join(dir, "profile")))
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, headless.Options(exe, filepath.Join(dir, "profile"))...)
 	defer cancelAlloc()
 	tab, cancelTab := chromedp.NewContext(allocCtx)
 	defer cancelTab()
