@@ -28,14 +28,18 @@ type app struct {
 	host  host
 	queue []command
 
-	rgba    *image.RGBA
-	img     *ebiten.Image
-	drawn   bool
-	lastErr string // the latest problem shown to the user (panic, divergence)
-	hashErr string
-	panics  int
-	status  lab.Status
-	panel   *panel
+	rgba  *image.RGBA
+	img   *ebiten.Image
+	drawn bool
+	// firstFrameMs is when the first picture of a scene reached the canvas,
+	// in ms since navigation began (performance.now()): issue 7's first
+	// frame, read from status().firstFrameMs.
+	firstFrameMs float64
+	lastErr      string // the latest problem shown to the user (panic, divergence)
+	hashErr      string
+	panics       int
+	status       lab.Status
+	panel        *panel
 
 	note      string // a passing notice (saved, loaded, …)
 	noteUntil time.Time
@@ -251,6 +255,9 @@ func (a *app) Draw(screen *ebiten.Image) {
 			a.showScene = false
 			a.img.WritePixels(a.rgba.Pix)
 			a.drawn = true
+			if a.firstFrameMs == 0 {
+				a.firstFrameMs = js.Global().Get("performance").Call("now").Float()
+			}
 		}
 		screen.DrawImage(a.img, nil)
 		a.recordFrame(time.Now())
@@ -277,6 +284,7 @@ func (a *app) statusJSON() map[string]any {
 		"bench": bench,
 		"scene": a.cfg.Scene, "step": st.Step, "loss": finiteOrNil(st.Loss), "stepsPerSec": st.StepsPerSec,
 		"fps": ebiten.ActualFPS(), "playing": st.Playing, "error": errText, "hash": a.cfg.Hash(), "panics": a.panics,
+		"firstFrameMs": a.firstFrameMs,
 	}
 }
 
