@@ -37,8 +37,12 @@ type ChartOptions struct {
 	// Background and Foreground (axes, text) default to white and
 	// near-black when their alpha is zero.
 	Background, Foreground color.RGBA
-	// LineWidth of the series in pixels; 0 means 1.5.
+	// LineWidth of the series in pixels; 0 means 1.5 (times Scale).
 	LineWidth float64
+	// Scale is device pixels per CSS pixel (0 means 1): text, paddings,
+	// ticks and lines grow by it, so a chart on a HiDPI canvas has the
+	// layout it has at 1:1, only sharper.
+	Scale int
 }
 
 // palette is matplotlib's "tab10" qualitative palette.
@@ -74,10 +78,15 @@ func LineChart(dst *image.RGBA, r image.Rectangle, series []Series, opts ChartOp
 	if fg.A == 0 {
 		fg = color.RGBA{30, 30, 30, 255}
 	}
+	k := max(1, opts.Scale)
+	f := Font{k}
+	chartPad, tickLen, xTickSpace, yTickSpace := k*chartPad, k*tickLen, k*xTickSpace, k*yTickSpace
+	lineHeight, glyphWidth := f.Height(), k*GlyphWidth
 	width := opts.LineWidth
 	if width <= 0 {
 		width = 1.5
 	}
+	width *= float64(k)
 	fillRect(dst, r, bg)
 	logY := opts.LogY
 	// Text is drawn into the chart's own rectangle so that a long title
@@ -124,17 +133,17 @@ func LineChart(dst *image.RGBA, r image.Rectangle, series []Series, opts ChartOp
 	// Vertical layout: title, y label, plot, x tick labels, x label.
 	top := r.Min.Y + chartPad
 	if opts.Title != "" {
-		Text(frame, r.Min.X+(r.Dx()-TextWidth(opts.Title))/2, top, opts.Title, fg)
-		top += LineHeight + chartPad/2
+		f.Draw(frame, r.Min.X+(r.Dx()-f.Width(opts.Title))/2, top, opts.Title, fg)
+		top += lineHeight + chartPad/2
 	}
 	yLabelY := top
 	if opts.YLabel != "" {
-		top += LineHeight + chartPad/2
+		top += lineHeight + chartPad/2
 	}
-	top += LineHeight / 2 // half a label of room above the top tick
-	bottom := r.Max.Y - chartPad - LineHeight - tickLen - 2
+	top += lineHeight / 2 // half a label of room above the top tick
+	bottom := r.Max.Y - chartPad - lineHeight - tickLen - 2*k
 	if opts.XLabel != "" {
-		bottom -= LineHeight + chartPad/2
+		bottom -= lineHeight + chartPad/2
 	}
 
 	// y ticks decide the left margin.
@@ -160,16 +169,16 @@ func LineChart(dst *image.RGBA, r image.Rectangle, series []Series, opts ChartOp
 	}
 	labelW := 0
 	for _, s := range ylabels {
-		labelW = max(labelW, TextWidth(s))
+		labelW = max(labelW, f.Width(s))
 	}
-	left := r.Min.X + chartPad + labelW + tickLen + 2
-	right := r.Max.X - chartPad - GlyphWidth*2 // room for the last x label's overhang
+	left := r.Min.X + chartPad + labelW + tickLen + 2*k
+	right := r.Max.X - chartPad - glyphWidth*2 // room for the last x label's overhang
 	if right-left < 8 || bottom-top < 8 {
 		return // too small for axes; background and title only
 	}
 	plot := image.Rect(left, top, right, bottom)
 	if opts.YLabel != "" {
-		Text(frame, r.Min.X+chartPad, yLabelY, opts.YLabel, fg)
+		f.Draw(frame, r.Min.X+chartPad, yLabelY, opts.YLabel, fg)
 	}
 
 	// Mappings from data to continuous pixel coordinates inside plot.
@@ -197,7 +206,7 @@ func LineChart(dst *image.RGBA, r image.Rectangle, series []Series, opts ChartOp
 		blendRect(dst, image.Rect(plot.Min.X, py, plot.Max.X, py+1), grid)
 		fillRect(dst, image.Rect(plot.Min.X-tickLen, py, plot.Min.X, py+1), fg)
 		s := ylabels[i]
-		Text(frame, plot.Min.X-tickLen-2-TextWidth(s), py-LineHeight/2, s, fg)
+		f.Draw(frame, plot.Min.X-tickLen-2*k-f.Width(s), py-lineHeight/2, s, fg)
 	}
 	xt, xstep := linearTicks(xlo, xhi, max(2, plot.Dx()/xTickSpace))
 	for _, v := range xt {
@@ -209,10 +218,10 @@ func LineChart(dst *image.RGBA, r image.Rectangle, series []Series, opts ChartOp
 		blendRect(dst, image.Rect(px, plot.Min.Y, px+1, plot.Max.Y), grid)
 		fillRect(dst, image.Rect(px, plot.Max.Y, px+1, plot.Max.Y+tickLen), fg)
 		s := formatTick(v, xstep)
-		Text(frame, px-TextWidth(s)/2, plot.Max.Y+tickLen+2, s, fg)
+		f.Draw(frame, px-f.Width(s)/2, plot.Max.Y+tickLen+2*k, s, fg)
 	}
 	if opts.XLabel != "" {
-		Text(frame, plot.Min.X+(plot.Dx()-TextWidth(opts.XLabel))/2, plot.Max.Y+tickLen+LineHeight+chartPad/2+2, opts.XLabel, fg)
+		f.Draw(frame, plot.Min.X+(plot.Dx()-f.Width(opts.XLabel))/2, plot.Max.Y+tickLen+lineHeight+chartPad/2+2*k, opts.XLabel, fg)
 	}
 
 	// Reference lines, dashed: 6 pixels on, 4 off.
@@ -225,8 +234,8 @@ func LineChart(dst *image.RGBA, r image.Rectangle, series []Series, opts ChartOp
 			c = palette[(len(series)+i)%len(palette)]
 		}
 		py := fy(l.Y)
-		for x := float64(plot.Min.X); x < float64(plot.Max.X); x += 10 {
-			segment(dst, plot, x, py, math.Min(x+6, float64(plot.Max.X)), py, 1, c)
+		for x := float64(plot.Min.X); x < float64(plot.Max.X); x += float64(10 * k) {
+			segment(dst, plot, x, py, math.Min(x+float64(6*k), float64(plot.Max.X)), py, float64(k), c)
 		}
 	}
 
@@ -240,14 +249,14 @@ func LineChart(dst *image.RGBA, r image.Rectangle, series []Series, opts ChartOp
 	}
 
 	// Axes on top of the data.
-	fillRect(dst, image.Rect(plot.Min.X-1, plot.Min.Y, plot.Min.X, plot.Max.Y+1), fg)
-	fillRect(dst, image.Rect(plot.Min.X-1, plot.Max.Y, plot.Max.X, plot.Max.Y+1), fg)
+	fillRect(dst, image.Rect(plot.Min.X-k, plot.Min.Y, plot.Min.X, plot.Max.Y+k), fg)
+	fillRect(dst, image.Rect(plot.Min.X-k, plot.Max.Y, plot.Max.X, plot.Max.Y+k), fg)
 
 	if empty {
 		const msg = "no data"
-		Text(frame, plot.Min.X+(plot.Dx()-TextWidth(msg))/2, plot.Min.Y+(plot.Dy()-LineHeight)/2, msg, fg)
+		f.Draw(frame, plot.Min.X+(plot.Dx()-f.Width(msg))/2, plot.Min.Y+(plot.Dy()-lineHeight)/2, msg, fg)
 	}
-	legend(dst, plot, series, opts.RefLines, bg, fg)
+	legend(dst, plot, series, opts.RefLines, bg, fg, k)
 }
 
 // plotPoint is a series point in pixel coordinates with its index.
@@ -337,7 +346,9 @@ func drawSeries(dst *image.RGBA, plot image.Rectangle, s Series, c color.RGBA, w
 
 // legend draws a box in the plot's top-right corner listing named series
 // and reference lines.
-func legend(dst *image.RGBA, plot image.Rectangle, series []Series, refs []RefLine, bg, fg color.RGBA) {
+func legend(dst *image.RGBA, plot image.Rectangle, series []Series, refs []RefLine, bg, fg color.RGBA, k int) {
+	f := Font{k}
+	chartPad, lineHeight := k*chartPad, f.Height()
 	type item struct {
 		name   string
 		c      color.RGBA
@@ -365,13 +376,13 @@ func legend(dst *image.RGBA, plot image.Rectangle, series []Series, refs []RefLi
 	if len(items) == 0 {
 		return
 	}
-	const swatch = 16
+	swatch := 16 * k
 	w := 0
 	for _, it := range items {
-		w = max(w, TextWidth(it.name))
+		w = max(w, f.Width(it.name))
 	}
 	w += swatch + 3*chartPad/2 + chartPad/2
-	h := len(items)*LineHeight + chartPad
+	h := len(items)*lineHeight + chartPad
 	box := image.Rect(plot.Max.X-w-chartPad/2, plot.Min.Y+chartPad/2, plot.Max.X-chartPad/2, plot.Min.Y+chartPad/2+h)
 	if !box.In(plot) {
 		return // the plot is too small for a legend
@@ -379,16 +390,16 @@ func legend(dst *image.RGBA, plot image.Rectangle, series []Series, refs []RefLi
 	// The background at 7/8 opacity lets the data show through faintly.
 	blendRect(dst, box, color.RGBA{bg.R / 8 * 7, bg.G / 8 * 7, bg.B / 8 * 7, bg.A / 8 * 7})
 	for i, it := range items {
-		y := box.Min.Y + chartPad/2 + i*LineHeight
-		sy := float64(y) + LineHeight/2
+		y := box.Min.Y + chartPad/2 + i*lineHeight
+		sy := float64(y + lineHeight/2)
 		x0 := float64(box.Min.X + chartPad/2)
 		if it.dashed {
-			segment(dst, box, x0, sy, x0+6, sy, 1, it.c)
-			segment(dst, box, x0+10, sy, x0+swatch, sy, 1, it.c)
+			segment(dst, box, x0, sy, x0+float64(6*k), sy, float64(k), it.c)
+			segment(dst, box, x0+float64(10*k), sy, x0+float64(swatch), sy, float64(k), it.c)
 		} else {
-			segment(dst, box, x0, sy, x0+swatch, sy, 2, it.c)
+			segment(dst, box, x0, sy, x0+float64(swatch), sy, float64(2*k), it.c)
 		}
-		Text(dst.SubImage(box).(*image.RGBA), box.Min.X+chartPad/2+swatch+chartPad/2, y, it.name, fg)
+		f.Draw(dst.SubImage(box).(*image.RGBA), box.Min.X+chartPad/2+swatch+chartPad/2, y, it.name, fg)
 	}
 }
 

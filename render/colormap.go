@@ -76,3 +76,13 @@ var (
 	// Greys is black → white, for image grids.
 	Greys = NewColormap("greys", [][3]float64{{0, 0, 0}, {1, 1, 1}})
 )
+
+// Reversed returns the colormap run backwards, named with an "_r" suffix as
+// in matplotlib.
+func (c Colormap) Reversed() Colormap {
+	lut := new([256]color.RGBA)
+	for i := range lut {
+		lut[i] = c.lut[255-i]
+	}
+	return Colormap{name: c.name + "_r", lut: lut}
+}

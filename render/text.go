@@ -35,3 +35,43 @@ func Text(dst *image.RGBA, x, y int, s string, col color.RGBA) {
 func TextWidth(s string) int {
 	return font.MeasureString(basicfont.Face7x13, s).Ceil()
 }
+
+// Font is the bitmap font drawn Scale times larger, each font pixel a
+// Scale×Scale block: on a canvas with Scale device pixels per CSS pixel,
+// text keeps the size it has at 1:1 and stays as crisp. Scale below 1 means 1.
+type Font struct{ Scale int }
+
+func (f Font) scale() int { return max(1, f.Scale) }
+
+// Width returns the width of s in pixels.
+func (f Font) Width(s string) int { return f.scale() * TextWidth(s) }
+
+// Height returns the height of a line in pixels.
+func (f Font) Height() int { return f.scale() * LineHeight }
+
+// Draw draws s with its top-left corner at (x, y) in col, clipped to dst.
+func (f Font) Draw(dst *image.RGBA, x, y int, s string, col color.RGBA) {
+	k := f.scale()
+	if k == 1 {
+		Text(dst, x, y, s, col)
+		return
+	}
+	w := TextWidth(s)
+	clip := dst.Bounds().Intersect(image.Rect(x, y, x+k*w, y+k*LineHeight))
+	if clip.Empty() {
+		return
+	}
+	// the glyphs at 1:1 into a coverage mask, then each mask pixel as a block
+	mask := image.NewAlpha(image.Rect(0, 0, w, LineHeight))
+	d := font.Drawer{Dst: mask, Src: image.Opaque, Face: basicfont.Face7x13, Dot: fixed.P(0, ascent)}
+	d.DrawString(s)
+	for py := clip.Min.Y; py < clip.Max.Y; py++ {
+		row := mask.Pix[mask.PixOffset(0, (py-y)/k):]
+		for px := clip.Min.X; px < clip.Max.X; px++ {
+			if a := row[(px-x)/k]; a != 0 {
+				off := dst.PixOffset(px, py)
+				blend(dst.Pix[off:off+4], col, float64(a)/255)
+			}
+		}
+	}
+}
