@@ -138,4 +138,3 @@ func TestLineChartScaled(t *testing.T) {
 		t.Errorf("scaled chart differs from the 1:1 one in %.1f%% of pixels, want ≤ %.0f%%", 100*got, 100*maxDiffer)
 	}
 }
-
