@@ -28,8 +28,8 @@ const (
 // two zero bytes, the element type (0x08: unsigned byte) and the number of
 // dimensions.
 const (
-	idxImagesMagic = 0x00000803
-	idxLabelsMagic = 0x00000801
+	IDXImagesMagic = 0x00000803
+	IDXLabelsMagic = 0x00000801
 )
 
 // ReadIDXImages reads an IDX file of unsigned-byte images (N×rows×cols,
@@ -38,68 +38,98 @@ const (
 // Memory grows with the data actually read, never with what the header
 // claims, so a short file with a huge header fails cheaply.
 func ReadIDXImages(name string, r io.Reader) (*Images, error) {
+	im, _, err := ReadIDXImagesPart(name, r, Part{})
+	return im, err
+}
+
+// ReadIDXImagesPart is ReadIDXImages reading the part p of the file; total
+// is the number of images its header declares.
+func ReadIDXImagesPart(name string, r io.Reader, p Part) (im *Images, total int, err error) {
 	br, closeFn, err := maybeGunzip(name, r)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer closeFn()
-	dims, err := readIDXHeader(name, br, idxImagesMagic, 3)
+	dims, err := readIDXHeader(name, br, IDXImagesMagic, 3)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	n, rows, cols := dims[0], dims[1], dims[2]
 	if n > MaxIDXImages {
-		return nil, fmt.Errorf("%s: %d images, over the limit of %d", name, n, MaxIDXImages)
+		return nil, 0, fmt.Errorf("%s: %d images, over the limit of %d", name, n, MaxIDXImages)
 	}
 	if rows < 1 || cols < 1 || rows > MaxIDXSide || cols > MaxIDXSide {
-		return nil, fmt.Errorf("%s: images of %d×%d pixels; want 1…%d on a side", name, rows, cols, MaxIDXSide)
+		return nil, 0, fmt.Errorf("%s: images of %d×%d pixels; want 1…%d on a side", name, rows, cols, MaxIDXSide)
 	}
 	if n*rows*cols > MaxIDXValues {
-		return nil, fmt.Errorf("%s: %d images of %d×%d pixels, over the limit of %d values", name, n, rows, cols, MaxIDXValues)
+		return nil, 0, fmt.Errorf("%s: %d images of %d×%d pixels, over the limit of %d values", name, n, rows, cols, MaxIDXValues)
 	}
-	im := &Images{W: cols, H: rows, C: 1}
+	im = &Images{W: cols, H: rows, C: 1}
 	buf := make([]byte, rows*cols)
 	// start small whatever the header says; append grows with the data
-	im.Pix = make([]float64, 0, min(n*len(buf), 1<<16))
-	for i := 0; i < n; i++ {
-		if _, err := io.ReadFull(br, buf); err != nil {
-			return nil, fmt.Errorf("%s: truncated: image %d of %d is incomplete (%v)", name, i+1, n, readErr(err))
-		}
-		for _, b := range buf {
-			im.Pix = append(im.Pix, float64(b)/255)
-		}
+	pix := make([]float64, 0, min(p.count(n)*len(buf), 1<<16))
+	if im.Pix, _, err = readUint8Rows(name, br, p, buf, p.count(n), n, pix, false); err != nil {
+		return nil, 0, err
 	}
-	return im, nil
+	return im, n, nil
 }
 
 // ReadIDXLabels reads an IDX file of unsigned-byte labels (the format of
 // MNIST's *-labels-idx1-ubyte), gzipped or not.
 func ReadIDXLabels(name string, r io.Reader) ([]int, error) {
+	labels, _, err := ReadIDXLabelsPart(name, r, Part{})
+	return labels, err
+}
+
+// ReadIDXLabelsPart is ReadIDXLabels reading the part p of the file; total
+// is the number of labels its header declares.
+func ReadIDXLabelsPart(name string, r io.Reader, p Part) (labels []int, total int, err error) {
 	br, closeFn, err := maybeGunzip(name, r)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer closeFn()
-	dims, err := readIDXHeader(name, br, idxLabelsMagic, 1)
+	dims, err := readIDXHeader(name, br, IDXLabelsMagic, 1)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	n := dims[0]
 	if n > MaxIDXImages {
-		return nil, fmt.Errorf("%s: %d labels, over the limit of %d", name, n, MaxIDXImages)
+		return nil, 0, fmt.Errorf("%s: %d labels, over the limit of %d", name, n, MaxIDXImages)
 	}
-	labels := make([]int, 0, min(n, 1<<16))
+	want := p.count(n)
+	labels = make([]int, 0, min(want, 1<<16))
 	buf := make([]byte, 4096)
-	for len(labels) < n {
-		k := min(len(buf), n-len(labels))
-		if _, err := io.ReadFull(br, buf[:k]); err != nil {
-			return nil, fmt.Errorf("%s: truncated: %d of %d labels (%v)", name, len(labels), n, readErr(err))
+	for len(labels) < want {
+		k := min(len(buf), want-len(labels))
+		got, err := io.ReadFull(br, buf[:k])
+		if err != nil && !p.short(err, len(labels)+got) {
+			return nil, 0, fmt.Errorf("%s: truncated: %d of %d labels (%v)", name, len(labels), n, readErr(err))
 		}
-		for _, b := range buf[:k] {
+		for _, b := range buf[:got] {
 			labels = append(labels, int(b))
 		}
+		if err != nil {
+			break // the end of a prefix
+		}
 	}
-	return labels, nil
+	return labels, n, nil
+}
+
+// IDXMagic is the magic number an IDX file (gzipped or not) starts with,
+// which says what it holds: IDXImagesMagic or IDXLabelsMagic for MNIST's
+// files. The error says when there are not four bytes to read.
+func IDXMagic(name string, r io.Reader) (uint32, error) {
+	br, closeFn, err := maybeGunzip(name, r)
+	if err != nil {
+		return 0, err
+	}
+	defer closeFn()
+	var head [4]byte
+	if _, err := io.ReadFull(br, head[:]); err != nil {
+		return 0, fmt.Errorf("%s: too short for an IDX header (%v)", name, readErr(err))
+	}
+	return binary.BigEndian.Uint32(head[:]), nil
 }
 
 func readIDXHeader(name string, r io.Reader, magic uint32, ndim int) ([]int, error) {
@@ -108,7 +138,7 @@ func readIDXHeader(name string, r io.Reader, magic uint32, ndim int) ([]int, err
 		return nil, fmt.Errorf("%s: too short for an IDX header (%v)", name, readErr(err))
 	}
 	if got := binary.BigEndian.Uint32(head[:]); got != magic {
-		kind := map[uint32]string{idxImagesMagic: "images (N×rows×cols bytes)", idxLabelsMagic: "labels (N bytes)"}[magic]
+		kind := map[uint32]string{IDXImagesMagic: "images (N×rows×cols bytes)", IDXLabelsMagic: "labels (N bytes)"}[magic]
 		return nil, fmt.Errorf("%s: not an IDX file of %s: magic number %#08x, want %#08x", name, kind, got, magic)
 	}
 	dims := make([]int, ndim)

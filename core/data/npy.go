@@ -32,30 +32,37 @@ const npyMagic = "\x93NUMPY"
 // with dtype u1 ('|u1', '<u1', '>u1' or 'uint8'). name is used in messages;
 // memory grows with the data actually read, as in ReadIDXImages.
 func ReadNPYImages(name string, r io.Reader, class string) (*Images, error) {
+	im, _, err := ReadNPYImagesPart(name, r, class, Part{})
+	return im, err
+}
+
+// ReadNPYImagesPart is ReadNPYImages reading the part p of the file; total
+// is the number of images its header declares.
+func ReadNPYImagesPart(name string, r io.Reader, class string, p Part) (im *Images, total int, err error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	header, err := readNPYHeader(name, br)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	dict, err := parseNPYDict(header)
 	if err != nil {
-		return nil, fmt.Errorf("%s: bad .npy header %s: %v", name, quote(header), err)
+		return nil, 0, fmt.Errorf("%s: bad .npy header %s: %v", name, quote(header), err)
 	}
 	descr, ok := dict["descr"].(string)
 	if !ok {
-		return nil, fmt.Errorf("%s: .npy header has no dtype ('descr')", name)
+		return nil, 0, fmt.Errorf("%s: .npy header has no dtype ('descr')", name)
 	}
 	switch descr {
 	case "|u1", "<u1", ">u1", "u1", "uint8", "|b1": // one byte per value, order irrelevant
 	default:
-		return nil, fmt.Errorf("%s: dtype %q; want unsigned bytes ('|u1'), as Quick, Draw! bitmaps are", name, descr)
+		return nil, 0, fmt.Errorf("%s: dtype %q; want unsigned bytes ('|u1'), as Quick, Draw! bitmaps are", name, descr)
 	}
 	if fo, ok := dict["fortran_order"].(bool); !ok || fo {
-		return nil, fmt.Errorf("%s: the array must be stored in C order (fortran_order False)", name)
+		return nil, 0, fmt.Errorf("%s: the array must be stored in C order (fortran_order False)", name)
 	}
 	shape, ok := dict["shape"].([]int)
 	if !ok {
-		return nil, fmt.Errorf("%s: .npy header has no shape", name)
+		return nil, 0, fmt.Errorf("%s: .npy header has no shape", name)
 	}
 	var n, h, w int
 	switch len(shape) {
@@ -63,38 +70,32 @@ func ReadNPYImages(name string, r io.Reader, class string) (*Images, error) {
 		n = shape[0]
 		side := int(math.Round(math.Sqrt(float64(shape[1]))))
 		if side*side != shape[1] {
-			return nil, fmt.Errorf("%s: shape %v: rows of %d values are not square images", name, shape, shape[1])
+			return nil, 0, fmt.Errorf("%s: shape %v: rows of %d values are not square images", name, shape, shape[1])
 		}
 		h, w = side, side
 	case 3:
 		n, h, w = shape[0], shape[1], shape[2]
 	default:
-		return nil, fmt.Errorf("%s: shape %v; want (N, H·W) or (N, H, W)", name, shape)
+		return nil, 0, fmt.Errorf("%s: shape %v; want (N, H·W) or (N, H, W)", name, shape)
 	}
 	switch {
 	case n > MaxNPYImages:
-		return nil, fmt.Errorf("%s: %d images, over the limit of %d", name, n, MaxNPYImages)
+		return nil, 0, fmt.Errorf("%s: %d images, over the limit of %d", name, n, MaxNPYImages)
 	case h < 1 || w < 1 || h > MaxIDXSide || w > MaxIDXSide:
-		return nil, fmt.Errorf("%s: images of %d×%d pixels; want 1…%d on a side", name, h, w, MaxIDXSide)
+		return nil, 0, fmt.Errorf("%s: images of %d×%d pixels; want 1…%d on a side", name, h, w, MaxIDXSide)
 	case n*h*w > MaxNPYValues:
-		return nil, fmt.Errorf("%s: %d images of %d×%d pixels, over the limit of %d values", name, n, h, w, MaxNPYValues)
+		return nil, 0, fmt.Errorf("%s: %d images of %d×%d pixels, over the limit of %d values", name, n, h, w, MaxNPYValues)
 	}
-	im := &Images{W: w, H: h, C: 1, Classes: []string{class}}
+	im = &Images{W: w, H: h, C: 1, Classes: []string{class}}
 	buf := make([]byte, h*w)
-	im.Pix = make([]float64, 0, min(n*len(buf), 1<<16))
-	for i := 0; i < n; i++ {
-		if _, err := io.ReadFull(br, buf); err != nil {
-			return nil, fmt.Errorf("%s: truncated: image %d of %d is incomplete (%v)", name, i+1, n, readErr(err))
-		}
-		for _, b := range buf {
-			if descr == "|b1" {
-				b = min(b, 1) * 255
-			}
-			im.Pix = append(im.Pix, float64(b)/255)
-		}
+	// start small whatever the header says; append grows with the data
+	pix := make([]float64, 0, min(p.count(n)*len(buf), 1<<16))
+	pix, k, err := readUint8Rows(name, br, p, buf, p.count(n), n, pix, descr == "|b1")
+	if err != nil {
+		return nil, 0, err
 	}
-	im.Labels = make([]int, n)
-	return im, nil
+	im.Pix, im.Labels = pix, make([]int, k)
+	return im, n, nil
 }
 
 // readNPYHeader checks the magic and version and returns the header text.
