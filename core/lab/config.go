@@ -26,6 +26,7 @@ type Config struct {
 	Seed     uint64  // seeds every random choice of the run
 	Autoplay bool    // start training as soon as the page loads
 	Embed    bool    // hide the panel and chrome so the canvas fills an iframe
+	Theme    string  // colours of the page and picture: one of ThemeNames
 	Speed    int     // milliseconds of training per animation frame on the main thread
 	View     string  // what the picture shows: one of ViewNames
 	Layer    int     // layers view: how many layers (base → data) are applied; -1 animates
@@ -57,7 +58,7 @@ var ViewNames = []string{"density", "layers"}
 
 // viewOnly names the settings that change how a run is shown, not the run:
 // changing them keeps the model training.
-var viewOnly = map[string]bool{"view": true, "layer": true, "speed": true, "embed": true, "autoplay": true,
+var viewOnly = map[string]bool{"view": true, "layer": true, "speed": true, "embed": true, "autoplay": true, "theme": true,
 	"solver": true, "nfe": true, "t": true}
 
 // SameRun reports whether a and b describe the same training run, so moving
@@ -175,6 +176,8 @@ var properties = []Property{
 		func(c *Config) *bool { return &c.Autoplay }),
 	boolProp("embed", "hide the panel so the picture fills the frame (for slides)", false,
 		func(c *Config) *bool { return &c.Embed }),
+	enumProp("theme", "colours of the page and picture: auto follows the system's light or dark setting", "auto",
+		func() []string { return ThemeNames }, func(c *Config) *string { return &c.Theme }),
 	// 6 ms of a 16.7 ms (60 Hz) frame leaves room for drawing on a 2-core laptop;
 	// 30 ms would halve the frame rate, which is the most a live demo should give up.
 	intProp("speed", "milliseconds of training per animation frame", 6, 1, 30,

@@ -42,6 +42,7 @@ func randConfig(rnd *rand.Rand) Config {
 		To:         pick(ClassNames),
 		Path:       pick(PathNames),
 		Frames:     between(2, 48),
+		Theme:      pick(ThemeNames),
 	}
 	// Hit the defaults and the range ends often: they are where canonical forms and
 	// bounds checks go wrong.
@@ -61,7 +62,7 @@ func TestDefault(t *testing.T) {
 	t.Parallel()
 	want := Config{
 		Scene: "flow", Data: "double-gaussian", Model: "realnvp", Layers: 8, Hidden: 128,
-		LR: 1e-3, Batch: 256, Seed: 1, Autoplay: true, Embed: false, Speed: 6, View: "density", Layer: -1,
+		LR: 1e-3, Batch: 256, Seed: 1, Autoplay: true, Embed: false, Theme: "auto", Speed: 6, View: "density", Layer: -1,
 		Solver: "euler", NFE: 16, OT: false, Std: 1, Depth: 3, T: -1, Energy: "banana",
 		Latent: 8, Posterior: "gaussian", Dataset: "fruits", From: "apple", To: "banana", Path: "flow", Frames: 10,
 	}
@@ -350,7 +351,7 @@ func TestSameRun(t *testing.T) {
 	t.Parallel()
 	a := Default()
 	b := a
-	b.View, b.Layer, b.Speed, b.Embed = "layers", 3, 20, true
+	b.View, b.Layer, b.Speed, b.Embed, b.Theme, b.T = "layers", 3, 20, true, "light", 0.3
 	if !SameRun(a, b) {
 		t.Errorf("view settings changed the run")
 	}

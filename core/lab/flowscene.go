@@ -54,13 +54,8 @@ type FlowScene struct {
 	entropy     float64 // NaN when the target has no known density
 
 	evalTape  *ad.Tape
-	gridPts   []float64
-	gridLP    []float64
-	nextRow   int
-	gridStep  int           // trainer step at which the grid in progress started
-	rowCost   time.Duration // measured time to evaluate one grid row
-	modelGrid render.Grid
-	haveModel bool
+	grid      *densityGrid
+	gridStep  int // trainer step of the grid shown
 	samples   []float64
 	sampleRNG *rand.Rand
 	heldOut   []float64
@@ -72,6 +67,7 @@ type FlowScene struct {
 	layers   *layerTrace
 	layerBuf []float64
 	groups   [4][]float64
+	look     look
 	dirty    bool
 	lastDst  image.Rectangle
 }
@@ -97,12 +93,11 @@ func NewFlowSceneOn(c Config, target data.Target) (*FlowScene, error) {
 		return nil, err
 	}
 	s := &FlowScene{cfg: c, run: run, playing: c.Autoplay, loss: math.NaN(), evalTape: ad.NewTape(),
-		sampleRNG: nn.NewRNG(c.Seed, streamSamples), heldNLL: math.NaN(), entropy: math.NaN(), dirty: true}
+		sampleRNG: nn.NewRNG(c.Seed, streamSamples), heldNLL: math.NaN(), entropy: math.NaN(), dirty: true,
+		look: lookOf(c)}
 	x0, x1, y0, y1 := target.Bounds()
 	s.view = render.View{X0: x0, X1: x1, Y0: y0, Y1: y1}
-	s.modelGrid = render.NewGrid(gridN, gridN, x0, x1, y0, y1)
-	s.gridPts = gridPoints(s.modelGrid)
-	s.gridLP = make([]float64, gridN*gridN)
+	s.grid = newDensityGrid(gridN, x0, x1, y0, y1, nil, gridN, chunkRows*gridN)
 	s.samples = make([]float64, 2*nSamples)
 	s.heldOut = make([]float64, 2*nHeldOut)
 	s.heldLP = make([]float64, nHeldOut)
@@ -113,18 +108,6 @@ func NewFlowSceneOn(c Config, target data.Target) (*FlowScene, error) {
 		s.entropy, _ = data.Entropy(ex, nn.NewRNG(c.Seed, streamHeldOut+1))
 	}
 	return s, nil
-}
-
-// gridPoints lists the cell centres of g, row by row.
-func gridPoints(g render.Grid) []float64 {
-	pts := make([]float64, 0, 2*g.W*g.H)
-	for j := 0; j < g.H; j++ {
-		for i := 0; i < g.W; i++ {
-			x, y := g.Point(i, j)
-			pts = append(pts, x, y)
-		}
-	}
-	return pts
 }
 
 // targetPicture is the target's exact density on a grid, or a histogram of
@@ -167,7 +150,7 @@ func (s *FlowScene) SetTrainingHistory(steps, losses []float64) {
 // for the current parameters now, so the next Draw shows the model as it
 // is: for pictures rendered once, as by the CLI.
 func (s *FlowScene) Settle() {
-	for !(s.haveModel && s.nextRow == 0 && s.gridStep == s.run.Trainer.Steps()) {
+	for !s.grid.current(s.run.Trainer.Steps()) {
 		s.refreshGrid(time.Now().Add(time.Hour))
 	}
 	if s.cfg.View == "layers" {
@@ -176,11 +159,20 @@ func (s *FlowScene) Settle() {
 	s.dirty = true
 }
 
+// SetScale draws for a canvas with k device pixels per CSS pixel (Scaler).
+func (s *FlowScene) SetScale(k int) {
+	if s.look.setScale(k) {
+		s.dirty = true
+	}
+}
+
 // SetView changes how the scene is shown (view, layer, speed, …) without
 // touching the run; c must describe the same run (SameRun).
 func (s *FlowScene) SetView(c Config) {
 	s.cfg.View, s.cfg.Layer, s.cfg.Speed, s.cfg.Embed, s.cfg.Autoplay = c.View, c.Layer, c.Speed, c.Embed, c.Autoplay
-	if s.cfg.View == "layers" && s.haveModel {
+	s.cfg.Theme = c.Theme
+	s.look.setTheme(c)
+	if s.cfg.View == "layers" && s.grid.have {
 		s.layers.trace(s.evalTape, s.run.Flow)
 	}
 	s.dirty = true
@@ -228,48 +220,15 @@ func (s *FlowScene) Work(budget time.Duration) {
 	s.refreshGrid(now.Add(max(budget/2, 2*time.Millisecond)))
 }
 
-// refreshGrid evaluates grid rows until the deadline or until the grid is
-// complete; a complete grid becomes the picture with fresh samples and a
-// held-out NLL.
+// refreshGrid evaluates grid rows until the deadline; a complete grid
+// becomes the picture with fresh samples and a held-out NLL.
 func (s *FlowScene) refreshGrid(deadline time.Time) {
-	step := s.run.Trainer.Steps()
-	if s.haveModel && s.nextRow == 0 && s.gridStep == step {
-		return // the picture shows the current parameters already
-	}
-	if s.nextRow == 0 {
-		s.gridStep = step
-	}
-	for s.nextRow < gridN {
-		// as many rows as the remaining time allows at the measured cost per
-		// row, at least one: a refresh never blows a frame budget by more
-		// than one row's work
-		rows := chunkRows
-		if s.rowCost > 0 {
-			rows = int(time.Until(deadline) / s.rowCost)
-		}
-		r0 := s.nextRow
-		r1 := min(gridN, r0+max(1, min(rows, chunkRows)))
-		t0 := time.Now()
-		s.run.Flow.EvalLogProb(s.evalTape, s.gridPts[2*r0*gridN:2*r1*gridN], s.gridLP[r0*gridN:r1*gridN], (r1-r0)*gridN)
-		per := time.Since(t0) / time.Duration(r1-r0)
-		if s.rowCost == 0 {
-			s.rowCost = per
-		} else {
-			s.rowCost = (3*s.rowCost + per) / 4
-		}
-		s.nextRow = r1
-		if !time.Now().Before(deadline) {
-			break
-		}
-	}
-	if s.nextRow < gridN {
+	if !s.grid.refresh(s.run.Trainer.Steps(), deadline, nil, func(pts, lp []float64) {
+		s.run.Flow.EvalLogProb(s.evalTape, pts, lp, len(lp))
+	}) {
 		return
 	}
-	s.nextRow = 0
-	for i, lp := range s.gridLP {
-		s.modelGrid.V[i] = math.Exp(lp)
-	}
-	s.haveModel = true
+	s.gridStep = s.grid.step
 	s.run.Flow.EvalLogProb(s.evalTape, s.heldOut, s.heldLP, 512)
 	s.heldNLL = -mean(s.heldLP)
 	s.heldHist.add(float64(s.gridStep), s.heldNLL)
@@ -322,17 +281,18 @@ func (s *FlowScene) Draw(dst *image.RGBA) bool {
 		return false
 	}
 	s.dirty, s.lastDst = false, b
-	fill(dst, background)
-	const pad, label = 12, 18
+	l, th := s.look, s.look.theme
+	fill(dst, th.Background)
+	pad, label := l.px(12), l.px(18)
 	// Two square panels above the chart; in a wide, low frame (a slide) the
 	// chart goes beside them instead, so the panels can use the full height.
-	chartH := max(b.Dy()/4, 120)
+	chartH := max(b.Dy()/4, l.px(120))
 	side := min((b.Dx()-3*pad)/2, b.Dy()-chartH-2*pad-label)
 	wide := min((b.Dx()-4*pad)*2/7, b.Dy()-2*pad-label)
 	if wide > side {
 		side = wide
 	}
-	if side < 16 {
+	if side < l.px(16) {
 		return true
 	}
 	left := image.Rect(b.Min.X+pad, b.Min.Y+pad+label, b.Min.X+pad+side, b.Min.Y+pad+label+side)
@@ -341,37 +301,32 @@ func (s *FlowScene) Draw(dst *image.RGBA) bool {
 	if side == wide {
 		chart = image.Rect(right.Max.X+pad, right.Min.Y, b.Max.X-pad, right.Max.Y)
 	}
-	render.Heatmap(dst.SubImage(left).(*image.RGBA), s.targetGrid, render.Magma, 0, maxOf(s.targetGrid.V))
-	render.Text(dst, left.Min.X, left.Min.Y-5, fitText(side, []string{s.targetLabel, "target"}), textColor)
+	captionY := left.Min.Y - l.px(5)
+	l.density(dst.SubImage(left).(*image.RGBA), s.targetGrid)
+	l.text(dst, left.Min.X, captionY, l.fit(side, []string{s.targetLabel, "target"}))
 	switch {
 	case s.cfg.View == "layers" && s.layers.layers != nil:
 		md := dst.SubImage(right).(*image.RGBA)
-		fill(md, color.RGBA{8, 8, 14, 255})
+		fill(md, th.Panel)
 		x := s.layers.position(s.cfg.Layer, time.Now())
-		label := s.layers.draw(md, layersView(s.view), x, &s.layerBuf, &s.groups)
-		render.Text(dst, right.Min.X, right.Min.Y-5, fitText(side, []string{label + ", step " + fmt.Sprint(s.gridStep), label}), textColor)
+		label := s.layers.draw(md, layersView(s.view), x, &s.layerBuf, &s.groups, l)
+		l.text(dst, right.Min.X, captionY, l.fit(side, []string{label + ", step " + fmt.Sprint(s.gridStep), label}))
 	default:
-		if s.haveModel {
+		if s.grid.have {
 			md := dst.SubImage(right).(*image.RGBA)
-			render.Heatmap(md, s.modelGrid, render.Magma, 0, maxOf(s.modelGrid.V))
-			render.Scatter(md, s.view, s.samples, sampleDot, 1.5)
+			l.density(md, s.grid.Grid)
+			render.Scatter(md, s.view, s.samples, th.Dots, l.pxf(1.5))
 		}
-		render.Text(dst, right.Min.X, right.Min.Y-5, fitText(side, []string{
+		l.text(dst, right.Min.X, captionY, l.fit(side, []string{
 			fmt.Sprintf("model: log p(x) = log p_Z(f(x)) + log|det J_f(x)|, step %d", s.gridStep),
 			fmt.Sprintf("model density, step %d", s.gridStep),
 			"model",
-		}), textColor)
+		}))
 	}
-	if chart.Dy() > 40 && chart.Dx() > 80 {
-		opts := render.ChartOptions{Title: "negative log-likelihood (nats)", XLabel: "step",
-			Background: background, Foreground: textColor}
-		if !math.IsNaN(s.entropy) {
-			opts.RefLines = []render.RefLine{{Y: s.entropy, Name: "target entropy (the floor)", Color: color.RGBA{150, 150, 150, 255}}}
-		}
-		render.LineChart(dst, chart, []render.Series{
-			{Name: "training NLL", X: s.trainHist.x, Y: s.trainHist.y, Color: color.RGBA{120, 180, 255, 255}},
-			{Name: "held-out NLL", X: s.heldHist.x, Y: s.heldHist.y, Color: color.RGBA{255, 170, 60, 255}},
-		}, opts)
+	if chart.Dy() > l.px(40) && chart.Dx() > l.px(80) {
+		l.nllChart(dst, chart, "negative log-likelihood (nats)", s.entropy,
+			render.Series{Name: "training NLL", X: s.trainHist.x, Y: s.trainHist.y, Color: l.curve(0)},
+			render.Series{Name: "held-out NLL", X: s.heldHist.x, Y: s.heldHist.y, Color: l.curve(1)})
 	}
 	return true
 }

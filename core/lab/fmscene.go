@@ -111,14 +111,10 @@ type FMScene struct {
 	// the density grid and held-out NLL, from its own snapshot
 	gridModel *fm.Model
 	gridCNF   *fm.CNF
-	gridPts   []float64
-	gridLP    []float64
-	nextPt    int // next grid point to evaluate
-	gridStep  int
-	ptCost    time.Duration // measured time per grid point
-	modelGrid render.Grid
-	haveModel bool
+	grid      *densityGrid // with the held-out points riding along
+	gridStep  int          // trainer step of the grid shown
 	heldNLL   float64
+	look      look
 
 	trainHist, heldHist history
 	clock               time.Time // start of the animation
@@ -160,12 +156,17 @@ const fmQRSpaceFreqs = 7
 // NewFMSceneOn builds the scene on a given target (points a user uploaded,
 // say) instead of the named one.
 func NewFMSceneOn(c Config, target data.Target) (*FMScene, error) {
-	spec := FMSpec(c)
+	return newFMScene(c, FMSpec(c), target)
+}
+
+// newFMScene builds the scene around the velocity network spec describes
+// (a loaded model's, which may differ from FMSpec(c)).
+func newFMScene(c Config, spec fm.Spec, target data.Target) (*FMScene, error) {
 	run, err := NewFMRun(spec, target, c.LR, c.Batch, c.Seed)
 	if err != nil {
 		return nil, err
 	}
-	s := &FMScene{cfg: c, run: run, playing: c.Autoplay, loss: math.NaN(), heldNLL: math.NaN(),
+	s := &FMScene{cfg: c, run: run, playing: c.Autoplay, loss: math.NaN(), heldNLL: math.NaN(), look: lookOf(c),
 		entropy: math.NaN(), trajK: -1, staticDirty: true, clock: time.Now(), lastT: math.NaN()}
 	if err := s.setSolver(c); err != nil {
 		return nil, err
@@ -176,11 +177,9 @@ func NewFMSceneOn(c Config, target data.Target) (*FMScene, error) {
 	s.viewCNF, s.nextCNF, s.gridCNF = s.viewModel.CNF(), s.nextModel.CNF(), s.gridModel.CNF()
 	s.base = make([]float64, 2*fmParticles)
 	s.viewCNF.SampleBase(nn.NewRNG(c.Seed, streamSamples), s.base)
-	s.modelGrid = render.NewGrid(fmGridN, fmGridN, x0, x1, y0, y1)
 	held := make([]float64, 2*fmHeldOut)
 	target.Sample(nn.NewRNG(c.Seed, streamHeldOut), held)
-	s.gridPts = append(gridPoints(s.modelGrid), held...)
-	s.gridLP = make([]float64, fmGridN*fmGridN+fmHeldOut)
+	s.grid = newDensityGrid(fmGridN, x0, x1, y0, y1, held, fmGridChunk, 8*fmGridChunk)
 	ag := render.NewGrid(fmArrowsN, fmArrowsN, x0, x1, y0, y1)
 	s.arrowPts = gridPoints(ag)
 	s.targetGrid, s.targetLabel = targetPicture(target, c.Seed)
@@ -228,6 +227,8 @@ func (s *FMScene) Playing() bool { return s.playing }
 // paths at once.
 func (s *FMScene) SetView(c Config) {
 	old := s.cfg
+	s.cfg.Theme = c.Theme
+	s.look.setTheme(c)
 	s.cfg.Solver, s.cfg.NFE, s.cfg.T = c.Solver, c.NFE, c.T
 	s.cfg.View, s.cfg.Layer, s.cfg.Speed, s.cfg.Embed, s.cfg.Autoplay = c.View, c.Layer, c.Speed, c.Embed, c.Autoplay
 	if c.Solver != old.Solver || c.NFE != old.NFE {
@@ -242,6 +243,13 @@ func (s *FMScene) SetView(c Config) {
 		s.clock = time.Now()
 	}
 	s.staticDirty = true
+}
+
+// SetScale draws for a canvas with k device pixels per CSS pixel (Scaler).
+func (s *FMScene) SetScale(k int) {
+	if s.look.setScale(k) {
+		s.staticDirty = true
+	}
 }
 
 // Save returns the scene's model files, the same as `likelab train fm`
@@ -295,7 +303,7 @@ func (s *FMScene) Settle() {
 		s.refreshView(time.Now().Add(time.Hour))
 	}
 	s.refreshArrows(s.timeShown(time.Now()))
-	for !(s.haveModel && s.nextPt == 0 && s.gridStep == s.run.Trainer.Steps()) {
+	for !s.grid.current(s.run.Trainer.Steps()) {
 		s.refreshGrid(time.Now().Add(time.Hour))
 	}
 	s.staticDirty = true
@@ -377,50 +385,18 @@ func (s *FMScene) refreshArrows(t float64) {
 	s.arrows[k] = v
 }
 
-// refreshGrid evaluates exact log-densities a chunk of points at a time
-// until the deadline; a complete grid (with the held-out points) becomes the
-// picture and a point of the NLL curve.
+// refreshGrid evaluates exact log-densities of a snapshot of the model a
+// chunk of points at a time until the deadline; a complete grid (with the
+// held-out points) becomes the picture and a point of the NLL curve.
 func (s *FMScene) refreshGrid(deadline time.Time) {
-	step := s.run.Trainer.Steps()
-	total := len(s.gridLP)
-	if s.haveModel && s.nextPt == 0 && s.gridStep == step {
+	begin := func() { nn.CopyValues(s.gridModel.Params(), s.run.Model.Params()) }
+	if !s.grid.refresh(s.run.Trainer.Steps(), deadline, begin, func(pts, lp []float64) {
+		s.gridCNF.LogProb(pts, lp, fm.RK4, fmGridSteps, nil)
+	}) {
 		return
 	}
-	if s.nextPt == 0 {
-		s.gridStep = step
-		nn.CopyValues(s.gridModel.Params(), s.run.Model.Params())
-	}
-	for s.nextPt < total {
-		// as many chunks as the remaining time allows at the measured cost,
-		// at least one, so a slice overruns its budget by one chunk at most
-		n := fmGridChunk
-		if s.ptCost > 0 {
-			n = max(fmGridChunk, min(8*fmGridChunk, int(time.Until(deadline)/s.ptCost)/fmGridChunk*fmGridChunk))
-		}
-		p0 := s.nextPt
-		p1 := min(total, p0+n)
-		t0 := time.Now()
-		s.gridCNF.LogProb(s.gridPts[2*p0:2*p1], s.gridLP[p0:p1], fm.RK4, fmGridSteps, nil)
-		per := time.Since(t0) / time.Duration(p1-p0)
-		if s.ptCost == 0 {
-			s.ptCost = per
-		} else {
-			s.ptCost = (3*s.ptCost + per) / 4
-		}
-		s.nextPt = p1
-		if !time.Now().Before(deadline) {
-			break
-		}
-	}
-	if s.nextPt < total {
-		return
-	}
-	s.nextPt = 0
-	for i := range s.modelGrid.V {
-		s.modelGrid.V[i] = math.Exp(s.gridLP[i])
-	}
-	s.haveModel = true
-	s.heldNLL = -mean(s.gridLP[fmGridN*fmGridN:])
+	s.gridStep = s.grid.step
+	s.heldNLL = -mean(s.grid.extraLP())
 	s.heldHist.add(float64(s.gridStep), s.heldNLL)
 	s.staticDirty = true
 }
@@ -460,14 +436,13 @@ func (s *FMScene) particlesAt(t float64) []float64 {
 	return s.pts
 }
 
-var (
-	trajColor     = color.RGBA{70, 110, 170, 110}
-	particleColor = color.RGBA{255, 255, 255, 210}
-	arrowColor    = color.RGBA{255, 176, 70, 230}
-	lossColor     = color.RGBA{120, 180, 255, 255}
-	heldColor     = color.RGBA{255, 170, 60, 255}
-	refColor      = color.RGBA{150, 150, 150, 255}
-)
+// fmColors are the flow panel's trajectories, particles and arrows in
+// each theme: on the light panel the particles are dark and the paths and
+// arrows deeper, so they keep their contrast.
+var fmColors = map[string]struct{ traj, particle, arrow color.RGBA }{
+	"dark":  {color.RGBA{70, 110, 170, 110}, color.RGBA{255, 255, 255, 210}, color.RGBA{255, 176, 70, 230}},
+	"light": {color.RGBA{50, 90, 160, 90}, color.RGBA{20, 20, 40, 220}, color.RGBA{215, 100, 0, 230}},
+}
 
 // fmLayout places the three panels and two charts in b.
 type fmLayout struct {
@@ -475,11 +450,11 @@ type fmLayout struct {
 	ok                                    bool
 }
 
-func layoutFM(b image.Rectangle) fmLayout {
-	const pad, label = 12, 18
-	chartH := max(b.Dy()/4, 120)
+func layoutFM(b image.Rectangle, lk look) fmLayout {
+	pad, label := lk.px(12), lk.px(18)
+	chartH := max(b.Dy()/4, lk.px(120))
 	side := min((b.Dx()-4*pad)/3, b.Dy()-chartH-2*pad-label)
-	if side < 16 {
+	if side < lk.px(16) {
 		return fmLayout{}
 	}
 	var l fmLayout
@@ -508,7 +483,7 @@ func (s *FMScene) Draw(dst *image.RGBA) bool {
 		return false
 	}
 	s.lastDst = b
-	l := layoutFM(b)
+	l := layoutFM(b, s.look)
 	if redrawStatic {
 		if s.static == nil || s.static.Bounds() != b {
 			s.static = image.NewRGBA(b)
@@ -526,51 +501,54 @@ func (s *FMScene) Draw(dst *image.RGBA) bool {
 
 // drawStatic draws everything but the flow panel.
 func (s *FMScene) drawStatic(dst *image.RGBA, l fmLayout) {
-	fill(dst, background)
+	lk, th := s.look, s.look.theme
+	fill(dst, th.Background)
 	if !l.ok {
 		return
 	}
-	render.Heatmap(dst.SubImage(l.left).(*image.RGBA), s.targetGrid, render.Magma, 0, maxOf(s.targetGrid.V))
-	render.Text(dst, l.left.Min.X, l.left.Min.Y-16, s.targetLabel, textColor)
-	if s.haveModel {
+	above := lk.px(16)
+	lk.density(dst.SubImage(l.left).(*image.RGBA), s.targetGrid)
+	lk.text(dst, l.left.Min.X, l.left.Min.Y-above, s.targetLabel)
+	if s.grid.have {
 		md := dst.SubImage(l.right).(*image.RGBA)
-		render.Heatmap(md, s.modelGrid, render.Magma, 0, maxOf(s.modelGrid.V))
+		lk.density(md, s.grid.Grid)
 		if s.haveView {
-			render.Scatter(md, s.view, s.traj[len(s.traj)-1], sampleDot, 1.3)
+			render.Scatter(md, s.view, s.traj[len(s.traj)-1], th.Dots, lk.pxf(1.3))
 		}
-		render.Text(dst, l.right.Min.X, l.right.Min.Y-16,
-			fmt.Sprintf("model density (exact)  step %d", s.gridStep), textColor)
+		lk.text(dst, l.right.Min.X, l.right.Min.Y-above, fmt.Sprintf("model density (exact)  step %d", s.gridStep))
 	} else {
-		fillRect(dst, l.right, color.RGBA{28, 28, 36, 255})
-		render.Text(dst, l.right.Min.X+8, l.right.Min.Y+8, "computing the exact density...", textColor)
-		render.Text(dst, l.right.Min.X, l.right.Min.Y-16, "model density", textColor)
+		fillRect(dst, l.right, th.Panel)
+		lk.text(dst, l.right.Min.X+lk.px(8), l.right.Min.Y+lk.px(8), "computing the exact density...")
+		lk.text(dst, l.right.Min.X, l.right.Min.Y-above, "model density")
 	}
-	if l.lossChart.Dy() > 40 {
+	if l.lossChart.Dy() > lk.px(40) {
 		render.LineChart(dst, l.lossChart, []render.Series{
-			{Name: "CFM loss (training)", X: s.trainHist.x, Y: s.trainHist.y, Color: lossColor},
-		}, render.ChartOptions{Title: "flow-matching loss |v(psi, t) - (x1 - x0)|^2", XLabel: "step",
-			Background: background, Foreground: textColor})
-		opts := render.ChartOptions{Title: "held-out NLL (nats, exact)", XLabel: "step",
-			Background: background, Foreground: textColor}
-		if !math.IsNaN(s.entropy) {
-			opts.RefLines = []render.RefLine{{Y: s.entropy, Name: "target entropy (the floor)", Color: refColor}}
-		}
-		render.LineChart(dst, l.nllChart, []render.Series{
-			{Name: "held-out NLL", X: s.heldHist.x, Y: s.heldHist.y, Color: heldColor},
-		}, opts)
+			{Name: "CFM loss (training)", X: s.trainHist.x, Y: s.trainHist.y, Color: lk.curve(0)},
+		}, lk.chart("flow-matching loss |v(psi, t) - (x1 - x0)|^2"))
+		lk.nllChart(dst, l.nllChart, "held-out NLL (nats, exact)", s.entropy,
+			render.Series{Name: "held-out NLL", X: s.heldHist.x, Y: s.heldHist.y, Color: lk.curve(1)})
 	}
 }
 
 // drawFlow draws the flow panel at time t: trajectories, arrows, particles.
 func (s *FMScene) drawFlow(dst *image.RGBA, r image.Rectangle, t float64) {
-	fillRect(dst, r, color.RGBA{24, 24, 32, 255})
+	lk := s.look
+	col := fmColors[lk.theme.Name]
+	fillRect(dst, r, lk.theme.Panel)
 	p := dst.SubImage(r).(*image.RGBA)
 	kind := "CFM"
 	if s.run.Spec.OT {
 		kind = "OT-CFM"
 	}
-	caption := fmt.Sprintf("t = %.2f   %s: %d steps, %d NFE   %s", t, s.method, s.steps, s.steps*s.method.Stages(), kind)
-	render.Text(dst, r.Min.X, r.Min.Y-16, caption, textColor)
+	at := fmt.Sprintf("t = %.2f", t)
+	if s.cfg.T >= 0 {
+		at += " (<- ->)" // fixed: the arrow keys move it
+	}
+	lk.text(dst, r.Min.X, r.Min.Y-lk.px(16), lk.fit(r.Dx(), []string{
+		fmt.Sprintf("%s   %s: %d steps, %d NFE   %s", at, s.method, s.steps, s.steps*s.method.Stages(), kind),
+		fmt.Sprintf("%s   %s, %d NFE", at, s.method, s.steps*s.method.Stages()),
+		at,
+	}))
 	if !s.haveView {
 		return
 	}
@@ -580,12 +558,12 @@ func (s *FMScene) drawFlow(dst *image.RGBA, r image.Rectangle, t float64) {
 		for _, st := range s.traj {
 			path = append(path, st[2*i], st[2*i+1])
 		}
-		render.Polyline(p, s.view, path, trajColor, 1)
+		render.Polyline(p, s.view, path, col.traj, lk.pxf(1))
 	}
 	if k := slot(t); len(s.arrows[k]) > 0 {
-		render.Quiver(p, s.view, s.arrowPts, s.arrows[k], s.arrowScale[k], arrowColor, 1.1)
+		render.Quiver(p, s.view, s.arrowPts, s.arrows[k], s.arrowScale[k], col.arrow, lk.pxf(1.1))
 	}
-	render.Scatter(p, s.view, s.particlesAt(t), particleColor, 1.4)
+	render.Scatter(p, s.view, s.particlesAt(t), col.particle, lk.pxf(1.4))
 }
 
 // fillRect fills r of dst with c.

@@ -60,14 +60,9 @@ type ISScene struct {
 	logp       is.LogDensity
 	gauss      is.Dist
 
-	evalTape  *ad.Tape
-	gridPts   []float64
-	gridLP    []float64
-	nextRow   int
-	gridStep  int
-	rowCost   time.Duration
-	modelGrid render.Grid
-	haveModel bool
+	evalTape *ad.Tape
+	grid     *densityGrid
+	gridStep int // trainer step of the grid shown
 
 	flowQ             *is.Flow
 	flowRNG, gaussRNG *rand.Rand
@@ -81,6 +76,7 @@ type ISScene struct {
 	flowZ, flowLo, flowHi    history
 	gaussZ, gaussLo, gaussHi history
 	flowESS, gaussESS        history
+	look                     look
 	dirty                    bool
 	lastDst                  image.Rectangle
 }
@@ -104,10 +100,8 @@ func NewISScene(c Config) (*ISScene, error) {
 	s := &ISScene{cfg: c, run: run, playing: c.Autoplay, loss: math.NaN(), evalTape: ad.NewTape(),
 		view: render.View{X0: x0, X1: x1, Y0: y0, Y1: y1}, trueLogZ: e.LogZ(), logp: EnergyDensity(e), gauss: gauss,
 		flowQ: is.NewFlow(run.Flow), flowRNG: nn.NewRNG(c.Seed, streamIS), gaussRNG: nn.NewRNG(c.Seed, streamIS+1),
-		estStep: -1, dirty: true}
-	s.modelGrid = render.NewGrid(isGridN, isGridN, x0, x1, y0, y1)
-	s.gridPts = gridPoints(s.modelGrid)
-	s.gridLP = make([]float64, isGridN*isGridN)
+		estStep: -1, dirty: true, look: lookOf(c)}
+	s.grid = newDensityGrid(isGridN, x0, x1, y0, y1, nil, isGridN, chunkRows*isGridN)
 	s.targetGrid = render.NewGrid(targetGridN, targetGridN, x0, x1, y0, y1)
 	s.gaussGrid = render.NewGrid(targetGridN, targetGridN, x0, x1, y0, y1)
 	pt := make([]float64, 2)
@@ -141,7 +135,16 @@ func (s *ISScene) Playing() bool { return s.playing }
 // SetView changes how the scene is shown without touching the run.
 func (s *ISScene) SetView(c Config) {
 	s.cfg.View, s.cfg.Layer, s.cfg.Speed, s.cfg.Embed, s.cfg.Autoplay = c.View, c.Layer, c.Speed, c.Embed, c.Autoplay
+	s.cfg.Theme = c.Theme
+	s.look.setTheme(c)
 	s.dirty = true
+}
+
+// SetScale draws for a canvas with k device pixels per CSS pixel (Scaler).
+func (s *ISScene) SetScale(k int) {
+	if s.look.setScale(k) {
+		s.dirty = true
+	}
 }
 
 // Step takes one reverse-KL step; a divergence is rolled back by the
@@ -178,7 +181,7 @@ func (s *ISScene) Work(budget time.Duration) {
 // Settle brings the density grid and the estimates up to the current
 // parameters now, for pictures rendered once.
 func (s *ISScene) Settle() {
-	for s.gridStep != s.run.Trainer.Steps() || !s.haveModel || s.nextRow != 0 || s.estStep != s.gridStep {
+	for !s.grid.current(s.run.Trainer.Steps()) || s.estStep != s.gridStep {
 		s.refresh(time.Now().Add(time.Hour))
 	}
 }
@@ -189,35 +192,13 @@ func (s *ISScene) Settle() {
 // isMax draws).
 func (s *ISScene) refresh(deadline time.Time) {
 	step := s.run.Trainer.Steps()
-	if !(s.haveModel && s.nextRow == 0 && s.gridStep == step) {
-		if s.nextRow == 0 {
-			s.gridStep = step
+	if !s.grid.current(step) {
+		if !s.grid.refresh(step, deadline, nil, func(pts, lp []float64) {
+			s.run.Flow.EvalLogProb(s.evalTape, pts, lp, len(lp))
+		}) {
+			return
 		}
-		for s.nextRow < isGridN {
-			rows := chunkRows
-			if s.rowCost > 0 {
-				rows = int(time.Until(deadline) / s.rowCost)
-			}
-			r0 := s.nextRow
-			r1 := min(isGridN, r0+max(1, min(rows, chunkRows)))
-			t0 := time.Now()
-			s.run.Flow.EvalLogProb(s.evalTape, s.gridPts[2*r0*isGridN:2*r1*isGridN], s.gridLP[r0*isGridN:r1*isGridN], (r1-r0)*isGridN)
-			per := time.Since(t0) / time.Duration(r1-r0)
-			if s.rowCost == 0 {
-				s.rowCost = per
-			} else {
-				s.rowCost = (3*s.rowCost + per) / 4
-			}
-			s.nextRow = r1
-			if !time.Now().Before(deadline) {
-				return
-			}
-		}
-		s.nextRow = 0
-		for i, lp := range s.gridLP {
-			s.modelGrid.V[i] = math.Exp(lp)
-		}
-		s.haveModel = true
+		s.gridStep = s.grid.step
 		s.dirty = true
 	}
 	if s.estStep == s.gridStep && s.flowEst.N() >= isMax {
@@ -282,15 +263,10 @@ func (s *ISScene) Save() (config, weights []byte, err error) {
 	return EncodeFlowModel(s.run.Spec, s.run.Flow, info)
 }
 
-var (
-	flowColor  = color.RGBA{120, 180, 255, 255}
-	gaussColor = color.RGBA{255, 170, 60, 255}
-	elboColor  = color.RGBA{120, 220, 120, 255}
-	trueColor  = color.RGBA{200, 200, 200, 255}
-)
-
-// dim returns c at a third of its brightness, for error-bar lines.
-func dim(c color.RGBA) color.RGBA { return color.RGBA{c.R / 2, c.G / 2, c.B / 2, 255} }
+// faint returns c halfway to the background, for error-bar lines.
+func faint(c, bg color.RGBA) color.RGBA {
+	return color.RGBA{uint8((int(c.R) + int(bg.R)) / 2), uint8((int(c.G) + int(bg.G)) / 2), uint8((int(c.B) + int(bg.B)) / 2), 255}
+}
 
 // Draw renders target | flow | Gaussian above the log Z and ESS charts.
 func (s *ISScene) Draw(dst *image.RGBA) bool {
@@ -299,13 +275,15 @@ func (s *ISScene) Draw(dst *image.RGBA) bool {
 		return false
 	}
 	s.dirty, s.lastDst = false, b
-	fill(dst, background)
-	const pad, label = 12, 18
+	l, th := s.look, s.look.theme
+	fill(dst, th.Background)
+	pad, label := l.px(12), l.px(18)
+	flowColor, gaussColor, elboColor := l.curve(0), l.curve(1), l.curve(2)
 	// three square panels, each with two lines of text above, over two
 	// charts side by side
-	chartH := max(b.Dy()/3, 140)
+	chartH := max(b.Dy()/3, l.px(140))
 	side := min((b.Dx()-4*pad)/3, b.Dy()-chartH-2*pad-2*label)
-	if side < 16 {
+	if side < l.px(16) {
 		return true
 	}
 	panel := func(k int) image.Rectangle {
@@ -314,54 +292,57 @@ func (s *ISScene) Draw(dst *image.RGBA) bool {
 	}
 	p0, p1, p2 := panel(0), panel(1), panel(2)
 	caption := func(r image.Rectangle, line1, line2 []string, c color.RGBA) {
-		render.Text(dst, r.Min.X, r.Min.Y-label-5, fitText(side, line1), c)
-		render.Text(dst, r.Min.X, r.Min.Y-5, fitText(side, line2), c)
+		f := l.font()
+		f.Draw(dst, r.Min.X, r.Min.Y-label-l.px(5), l.fit(side, line1), c)
+		f.Draw(dst, r.Min.X, r.Min.Y-l.px(5), l.fit(side, line2), c)
 	}
 
-	render.Heatmap(dst.SubImage(p0).(*image.RGBA), s.targetGrid, render.Magma, 0, maxOf(s.targetGrid.V))
+	l.density(dst.SubImage(p0).(*image.RGBA), s.targetGrid)
 	caption(p0, []string{"target p = exp(-U)/Z: " + s.run.Energy.Name(), "target " + s.run.Energy.Name(), "target"},
-		[]string{fmt.Sprintf("true log Z = %.4f", s.trueLogZ), fmt.Sprintf("log Z %.4f", s.trueLogZ)}, textColor)
+		[]string{fmt.Sprintf("true log Z = %.4f", s.trueLogZ), fmt.Sprintf("log Z %.4f", s.trueLogZ)}, th.Text)
 
-	if s.haveModel {
+	if s.grid.have {
 		m := dst.SubImage(p1).(*image.RGBA)
-		render.Heatmap(m, s.modelGrid, render.Magma, 0, maxOf(s.modelGrid.V))
-		weightedDots(m, s.view, s.flowPts, s.flowLW, flowColor)
+		l.density(m, s.grid.Grid)
+		weightedDots(m, s.view, s.flowPts, s.flowLW, flowColor, l)
 	}
 	caption(p1, []string{fmt.Sprintf("flow q (reverse KL), step %d", s.gridStep), "flow q", "flow"},
 		estimateText(s.flowRes), flowColor)
 
 	g := dst.SubImage(p2).(*image.RGBA)
-	render.Heatmap(g, s.gaussGrid, render.Magma, 0, maxOf(s.gaussGrid.V))
-	if s.haveModel {
-		weightedDots(g, s.view, s.gaussPts, s.gaussLW, gaussColor)
+	l.density(g, s.gaussGrid)
+	if s.grid.have {
+		weightedDots(g, s.view, s.gaussPts, s.gaussLW, gaussColor, l)
 	}
 	caption(p2, []string{"moment-matched Gaussian q", "Gaussian q", "Gauss"}, estimateText(s.gaussRes), gaussColor)
 
 	top := p0.Max.Y + pad
-	if b.Max.Y-pad-top < 40 {
+	if b.Max.Y-pad-top < l.px(40) {
 		return true
 	}
 	mid := b.Min.X + b.Dx()*3/5
 	left := image.Rect(b.Min.X+pad, top, mid-pad/2, b.Max.Y-pad)
 	right := image.Rect(mid+pad/2, top, b.Max.X-pad, b.Max.Y-pad)
-	truth := []render.RefLine{{Y: s.trueLogZ, Name: "true log Z", Color: trueColor}}
+	opts := l.chart("log Z: importance-sampling estimates and the ELBO")
+	opts.RefLines = []render.RefLine{{Y: s.trueLogZ, Name: "true log Z", Color: th.Ref}}
 	// The ELBO starts far below log Z; a window around the truth keeps the
 	// estimates readable (lines leaving it are clipped).
+	opts.YMin, opts.YMax = s.trueLogZ-1, s.trueLogZ+0.5
 	render.LineChart(dst, left, []render.Series{
 		{Name: "ELBO = -loss", X: s.elboHist.x, Y: s.elboHist.y, Color: elboColor},
-		{X: s.gaussLo.x, Y: s.gaussLo.y, Color: dim(gaussColor)},
-		{X: s.gaussHi.x, Y: s.gaussHi.y, Color: dim(gaussColor)},
+		{X: s.gaussLo.x, Y: s.gaussLo.y, Color: faint(gaussColor, th.Background)},
+		{X: s.gaussHi.x, Y: s.gaussHi.y, Color: faint(gaussColor, th.Background)},
 		{Name: "Gaussian IS +/- 2 s.e.", X: s.gaussZ.x, Y: s.gaussZ.y, Color: gaussColor},
-		{X: s.flowLo.x, Y: s.flowLo.y, Color: dim(flowColor)},
-		{X: s.flowHi.x, Y: s.flowHi.y, Color: dim(flowColor)},
+		{X: s.flowLo.x, Y: s.flowLo.y, Color: faint(flowColor, th.Background)},
+		{X: s.flowHi.x, Y: s.flowHi.y, Color: faint(flowColor, th.Background)},
 		{Name: "flow IS +/- 2 s.e.", X: s.flowZ.x, Y: s.flowZ.y, Color: flowColor},
-	}, render.ChartOptions{Title: "log Z: importance-sampling estimates and the ELBO", XLabel: "step",
-		YMin: s.trueLogZ - 1, YMax: s.trueLogZ + 0.5, RefLines: truth, Background: background, Foreground: textColor})
+	}, opts)
+	ess := l.chart("ESS / N")
+	ess.LogY, ess.YMin, ess.YMax = true, 1e-3, 1
 	render.LineChart(dst, right, []render.Series{
 		{Name: "Gaussian", X: s.gaussESS.x, Y: s.gaussESS.y, Color: gaussColor},
 		{Name: "flow", X: s.flowESS.x, Y: s.flowESS.y, Color: flowColor},
-	}, render.ChartOptions{Title: "ESS / N", XLabel: "step", LogY: true, YMin: 1e-3, YMax: 1,
-		Background: background, Foreground: textColor})
+	}, ess)
 	return true
 }
 
@@ -383,7 +364,7 @@ func estimateText(r is.Result) []string {
 // proportional to their importance weights relative to the batch's mean
 // weight: a good proposal shows even dots, a poor one a few large dots among
 // specks.
-func weightedDots(dst *image.RGBA, v render.View, pts, logw []float64, c color.RGBA) {
+func weightedDots(dst *image.RGBA, v render.View, pts, logw []float64, c color.RGBA, l look) {
 	n := min(isShown, len(logw))
 	top := math.Inf(-1)
 	for _, lw := range logw[:n] {
@@ -401,6 +382,6 @@ func weightedDots(dst *image.RGBA, v render.View, pts, logw []float64, c color.R
 		rel := math.Exp(logw[i]-top) / mean
 		// radius 2 px at the mean weight; area ∝ weight; 0.6 to 9 px
 		r := min(max(2*math.Sqrt(rel), 0.6), 9)
-		render.Scatter(dst, v, pts[2*i:2*i+2], c, r)
+		render.Scatter(dst, v, pts[2*i:2*i+2], c, l.pxf(r))
 	}
 }

@@ -108,20 +108,22 @@ func (lt *layerTrace) position(fixed int, now time.Time) float64 {
 	}
 }
 
-var (
-	lineColor    = color.RGBA{90, 140, 200, 255}
-	quadrantDots = []color.RGBA{{255, 120, 80, 255}, {250, 210, 80, 255}, {110, 220, 140, 255}, {190, 130, 255, 255}}
-)
+// quadrantDots colour the base samples by quadrant: bright on the dark
+// theme's panel, deeper on the light one's.
+var quadrantDots = map[string][]color.RGBA{
+	"dark":  {{255, 120, 80, 255}, {250, 210, 80, 255}, {110, 220, 140, 255}, {190, 130, 255, 255}},
+	"light": {{215, 70, 30, 255}, {190, 140, 0, 255}, {30, 150, 70, 255}, {120, 70, 210, 255}},
+}
 
 // draw paints the points at layer x into dst over view v: grid lines, then
 // samples coloured by their base quadrant so one can follow where each
 // part of the base goes.
-func (lt *layerTrace) draw(dst *image.RGBA, v render.View, x float64, buf *[]float64, groups *[4][]float64) string {
+func (lt *layerTrace) draw(dst *image.RGBA, v render.View, x float64, buf *[]float64, groups *[4][]float64, l look) string {
 	pts := lt.at(x, *buf)
 	*buf = pts
 	per := 2 * linePoints
 	for i := 0; i < 2*gridLines; i++ {
-		render.Polyline(dst, v, pts[i*per:(i+1)*per], lineColor, 1)
+		render.Polyline(dst, v, pts[i*per:(i+1)*per], l.theme.Guide, l.pxf(1))
 	}
 	for q := range groups {
 		groups[q] = groups[q][:0]
@@ -139,7 +141,7 @@ func (lt *layerTrace) draw(dst *image.RGBA, v render.View, x float64, buf *[]flo
 		groups[q] = append(groups[q], samples[i], samples[i+1])
 	}
 	for q, g := range groups {
-		render.Scatter(dst, v, g, quadrantDots[q], 2)
+		render.Scatter(dst, v, g, quadrantDots[l.theme.Name][q], l.pxf(2))
 	}
 	n := len(lt.layers) - 1
 	if x == math.Floor(x) {
@@ -160,20 +162,21 @@ func (s *FlowScene) DrawLayers(dst *image.RGBA) {
 	if s.layers.layers == nil {
 		s.layers.trace(s.evalTape, s.run.Flow)
 	}
-	fill(dst, background)
+	l := s.look
+	fill(dst, l.theme.Background)
 	b := dst.Bounds()
 	n := len(s.layers.layers)
-	const pad, label = 8, 18
+	pad, label := l.px(8), l.px(18)
 	side := min((b.Dx()-pad*(n+1))/n, b.Dy()-2*pad-label)
-	if side < 8 {
+	if side < l.px(8) {
 		return
 	}
 	v := layersView(s.view)
 	for k := 0; k < n; k++ {
 		r := image.Rect(b.Min.X+pad+k*(side+pad), b.Min.Y+pad+label, b.Min.X+pad+k*(side+pad)+side, b.Min.Y+pad+label+side)
 		sub := dst.SubImage(r).(*image.RGBA)
-		fill(sub, color.RGBA{8, 8, 14, 255})
-		s.layers.draw(sub, v, float64(k), &s.layerBuf, &s.groups)
+		fill(sub, l.theme.Panel)
+		s.layers.draw(sub, v, float64(k), &s.layerBuf, &s.groups, l)
 		name := fmt.Sprintf("after %d", k)
 		switch k {
 		case 0:
@@ -181,6 +184,6 @@ func (s *FlowScene) DrawLayers(dst *image.RGBA) {
 		case n - 1:
 			name = "data"
 		}
-		render.Text(dst, r.Min.X, r.Min.Y-5, name, textColor)
+		l.text(dst, r.Min.X, r.Min.Y-l.px(5), name)
 	}
 }
