@@ -62,8 +62,14 @@ func newWorkerHost() *workerHost {
 	// its wasm as bytes in window.likelabInline; otherwise it is a file.
 	// A page may forbid workers (a strict policy, a file:// origin): then
 	// the constructor throws and the page trains by itself.
+	// index.html may have started the worker already (likelabEarlyWorker),
+	// keeping what it said until now; take it over and replay that.
+	var early js.Value
 	if !jsTry(func() {
-		if in := js.Global().Get("likelabInline"); in.Truthy() {
+		if e := js.Global().Get("likelabEarlyWorker"); e.Truthy() {
+			early = e
+			h.w = e.Get("worker")
+		} else if in := js.Global().Get("likelabInline"); in.Truthy() {
 			h.w = ctor.New(in.Get("workerURL"), map[string]any{"name": "inline"})
 			h.w.Call("postMessage", map[string]any{"type": "wasm", "bytes": in.Get("workerWasm")})
 		} else {
@@ -74,6 +80,17 @@ func newWorkerHost() *workerHost {
 	}
 	h.w.Call("addEventListener", "message", h.onMsg)
 	h.w.Call("addEventListener", "error", h.onErr)
+	if early.Truthy() {
+		early.Set("taken", true)
+		js.Global().Delete("likelabEarlyWorker")
+		q := early.Get("queue")
+		for i := 0; i < q.Length(); i++ {
+			h.receive(q.Index(i))
+		}
+		if early.Get("failed").Bool() {
+			h.onErr.Invoke()
+		}
+	}
 	return h
 }
 

@@ -29,6 +29,10 @@ const (
 	statusEvery = 100 * time.Millisecond
 	frameEvery  = 100 * time.Millisecond
 	idleSleep   = 15 * time.Millisecond
+	// sizeWait bounds how long a new scene waits for the page's canvas size
+	// before it trains anyway (a page that does not draw, e.g. in a hidden
+	// tab, still trains).
+	sizeWait = 500 * time.Millisecond
 )
 
 type worker struct {
@@ -40,6 +44,9 @@ type worker struct {
 	size    image.Point
 	problem string
 	panics  int
+	// unseen says the page has not had a picture of this scene at this size.
+	unseen  bool
+	builtAt time.Time
 }
 
 func main() {
@@ -66,7 +73,21 @@ func (w *worker) loop() {
 			w.guard("a command", func() { w.handle(m) })
 		}
 		if w.scene != nil {
-			w.guard("training", func() { w.scene.Work(workSlice) })
+			// A new scene, or the canvas at a new size, is drawn before it
+			// trains, and training waits (up to sizeWait) until the page has
+			// said its size: the first picture then waits for no training step
+			// (issue 7's first frame; a cold first step takes a few hundred ms
+			// in wasm).
+			switch {
+			case w.unseen && w.size.X > 0:
+				w.unseen = false
+				lastFrame = time.Now()
+				w.guard("drawing", w.postFrame)
+				w.guard("training", func() { w.scene.Work(workSlice) })
+			case w.unseen && time.Since(w.builtAt) < sizeWait:
+			default:
+				w.guard("training", func() { w.scene.Work(workSlice) })
+			}
 			now := time.Now()
 			if now.Sub(lastFrame) >= frameEvery && w.size.X > 0 {
 				lastFrame = now
@@ -121,6 +142,7 @@ func (w *worker) handle(m js.Value) {
 	case "size":
 		w.size = image.Pt(max(m.Get("w").Int(), 1), max(m.Get("h").Int(), 1))
 		w.rgba = image.NewRGBA(image.Rectangle{Max: w.size})
+		w.unseen = true
 	default:
 		if t != "pause" {
 			w.problem = "" // the user carries on after a reported problem
@@ -140,7 +162,7 @@ func (w *worker) build(cfg lab.Config) {
 		w.problem = "Could not start this configuration: " + err.Error()
 		return
 	}
-	w.cfg, w.scene, w.problem = cfg, s, ""
+	w.cfg, w.scene, w.problem, w.unseen, w.builtAt = cfg, s, "", true, time.Now()
 }
 
 func (w *worker) save(id int) {
@@ -201,7 +223,7 @@ func (w *worker) useFile(m js.Value) {
 		reply["error"] = err.Error()
 		return
 	}
-	w.cfg, w.scene, w.problem = cfg, s, ""
+	w.cfg, w.scene, w.problem, w.unseen, w.builtAt = cfg, s, "", true, time.Now()
 }
 
 func (w *worker) postFrame() {
