@@ -1,15 +1,10 @@
 package lab
 
 import (
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 
 	"likelab/core/fm"
-	"likelab/core/nn"
-	"likelab/core/train"
 )
 
 // LogProbSteps is the number of RK4 steps (4 velocity evaluations each) of
@@ -18,80 +13,13 @@ import (
 // per point, far below what a KL estimate resolves, at an eighth of the cost.
 const LogProbSteps = 16
 
-// EncodeFMModel returns config.json and model.safetensors of a velocity
-// network.
-func EncodeFMModel(m *fm.Model, info TrainInfo) (config, weights []byte, err error) {
-	spec := m.Spec
-	mc := ModelConfig{Format: modelFormat, Version: modelVersion, Family: "fm", FM: &spec, Train: info}
-	if config, err = json.MarshalIndent(mc, "", "  "); err != nil {
-		return nil, nil, err
-	}
-	weights, err = train.EncodeSafetensors(m.Params(), map[string]string{"format": modelFormat, "family": "fm"})
-	return append(config, '\n'), weights, err
-}
-
-// DecodeFMModel rebuilds a velocity network from config.json and
-// model.safetensors. Nothing is returned unless both files are whole and
-// agree.
-func DecodeFMModel(config, weights []byte) (*fm.Model, ModelConfig, error) {
-	mc, err := decodeHeader(config)
+// fmModel2D rebuilds a 2D velocity network as a Model2D.
+func fmModel2D(config, weights []byte) (Model2D, error) {
+	m, _, err := DecodeFMModel(config, weights)
 	if err != nil {
-		return nil, mc, err
+		return nil, err
 	}
-	if mc.Family != "fm" || mc.FM == nil {
-		return nil, mc, fmt.Errorf("%w: %s describes a %q model, not a flow-matching model", ErrModel, ConfigFile, mc.Family)
-	}
-	m, err := fm.New(*mc.FM, nn.NewRNG(0, 0))
-	if err != nil {
-		return nil, mc, fmt.Errorf("%w: %s: %v", ErrModel, ConfigFile, err)
-	}
-	ts, _, err := train.ReadSafetensors(weights)
-	if err == nil {
-		err = train.LoadParams(m.Params(), ts)
-	}
-	if err != nil {
-		return nil, mc, fmt.Errorf("%w: %s: %v", ErrModel, WeightsFile, err)
-	}
-	return m, mc, nil
-}
-
-// SaveFMModel writes config.json and model.safetensors into dir, each
-// atomically, creating dir if needed.
-func SaveFMModel(dir string, m *fm.Model, info TrainInfo) error {
-	config, weights, err := EncodeFMModel(m, info)
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	if err := train.WriteFileAtomic(filepath.Join(dir, WeightsFile), weights); err != nil {
-		return err
-	}
-	return train.WriteFileAtomic(filepath.Join(dir, ConfigFile), config)
-}
-
-// LoadFMModel reads a model directory written by SaveFMModel.
-func LoadFMModel(dir string) (*fm.Model, ModelConfig, error) {
-	config, err := readLimited(filepath.Join(dir, ConfigFile), maxConfigBytes)
-	if err != nil {
-		return nil, ModelConfig{}, err
-	}
-	weights, err := os.ReadFile(filepath.Join(dir, WeightsFile))
-	if err != nil {
-		return nil, ModelConfig{}, err
-	}
-	return DecodeFMModel(config, weights)
-}
-
-func init() {
-	modelDecoders["fm"] = func(config, weights []byte) (Model2D, error) {
-		m, _, err := DecodeFMModel(config, weights)
-		if err != nil {
-			return nil, err
-		}
-		return NewFMModel2D(m)
-	}
+	return NewFMModel2D(m)
 }
 
 // FMModel2D is a 2D velocity network as a Model2D: LogProb is the exact ODE

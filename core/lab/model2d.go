@@ -3,7 +3,6 @@ package lab
 import (
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 
 	"likelab/core/ad"
@@ -20,19 +19,16 @@ type Model2D interface {
 	Sample(rng *rand.Rand, dst []float64)
 }
 
-// modelDecoders rebuild a Model2D from config.json and the weights, by
-// family. A family registers itself here (flow below; others in their files).
-var modelDecoders = map[string]func(config, weights []byte) (Model2D, error){
-	"flow": func(config, weights []byte) (Model2D, error) {
-		f, _, err := DecodeFlowModel(config, weights)
-		if err != nil {
-			return nil, err
-		}
-		if f.Dim() != 2 {
-			return nil, fmt.Errorf("%w: the flow is %d-dimensional, not a model of 2D points", ErrModel, f.Dim())
-		}
-		return &flowModel{f: f, t: ad.NewTape()}, nil
-	},
+// flowModel2D rebuilds a 2D flow as a Model2D.
+func flowModel2D(config, weights []byte) (Model2D, error) {
+	f, _, err := DecodeFlowModel(config, weights)
+	if err != nil {
+		return nil, err
+	}
+	if f.Dim() != 2 {
+		return nil, fmt.Errorf("%w: the flow is %d-dimensional, not a model of 2D points", ErrModel, f.Dim())
+	}
+	return &flowModel{f: f, t: ad.NewTape()}, nil
 }
 
 // LoadModel2D reads a model directory of any 2D family.
@@ -45,15 +41,15 @@ func LoadModel2D(dir string) (Model2D, ModelConfig, error) {
 	if err != nil {
 		return nil, mc, err
 	}
-	dec, ok := modelDecoders[mc.Family]
-	if !ok {
+	fam := families[mc.Family]
+	if fam.model2D == nil {
 		return nil, mc, fmt.Errorf("%w: %s describes a %q model, which is not a 2D density model", ErrModel, ConfigFile, mc.Family)
 	}
-	weights, err := os.ReadFile(filepath.Join(dir, WeightsFile))
+	weights, err := readLimited(filepath.Join(dir, WeightsFile), maxWeightsBytes)
 	if err != nil {
 		return nil, mc, err
 	}
-	m, err := dec(config, weights)
+	m, err := fam.model2D(config, weights)
 	return m, mc, err
 }
 

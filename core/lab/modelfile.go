@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 
@@ -25,6 +26,11 @@ const (
 	modelVersion = 1
 	// maxConfigBytes bounds config.json before it is parsed.
 	maxConfigBytes = 1 << 20
+	// maxWeightsBytes bounds model.safetensors before it is read from a
+	// directory: a VAE of the largest hidden layers vae.Spec allows on 64×64
+	// colour images stays below 1 GiB in float64, and every 2D model the
+	// page or the CLI trains is far smaller.
+	maxWeightsBytes = 1 << 30
 )
 
 // ModelConfig is config.json: what the model is (enough to rebuild it) and
@@ -57,52 +63,121 @@ type TrainInfo struct {
 // ErrModel wraps every problem with a saved model.
 var ErrModel = errors.New("bad model")
 
-// EncodeFlowModel returns config.json and model.safetensors of a flow.
-func EncodeFlowModel(spec flow.Spec, f *flow.Flow, info TrainInfo) (config, weights []byte, err error) {
-	mc := ModelConfig{Format: modelFormat, Version: modelVersion, Family: "flow", Flow: &spec, Train: info}
+// modelFile is the one model file of every family: config.json names the
+// family and holds its spec S, model.safetensors holds the parameters of
+// the model M the spec describes. A family is a value of this type (see
+// family.go); encoding, decoding, limits and atomic saving are shared.
+type modelFile[S any, M interface{ Params() []*nn.Param }] struct {
+	family string // config.json's "family"
+	noun   string // the model in a message: "a flow"
+	// spec is where config.json keeps the family's spec.
+	spec func(*ModelConfig) **S
+	// validate reports what is wrong with a spec read from a file.
+	validate func(S) error
+	// minParams is a lower bound on the parameter count of the model a
+	// valid spec describes, so that a config.json asking for far more
+	// parameters than model.safetensors holds is refused before anything
+	// that size is allocated.
+	minParams func(S) int
+	// build makes the model a valid spec describes, initialised from rng.
+	build func(S, *rand.Rand) (M, error)
+}
+
+// encode returns config.json and model.safetensors of m, which spec
+// describes.
+func (f modelFile[S, M]) encode(spec S, m M, info TrainInfo) (config, weights []byte, err error) {
+	mc := ModelConfig{Format: modelFormat, Version: modelVersion, Family: f.family, Train: info}
+	*f.spec(&mc) = &spec
 	if config, err = json.MarshalIndent(mc, "", "  "); err != nil {
 		return nil, nil, err
 	}
-	weights, err = train.EncodeSafetensors(f.Params(), map[string]string{"format": modelFormat, "family": "flow"})
+	weights, err = train.EncodeSafetensors(m.Params(), map[string]string{"format": modelFormat, "family": f.family})
 	return append(config, '\n'), weights, err
 }
 
-// DecodeFlowModel rebuilds a flow from config.json and model.safetensors.
+// decode rebuilds the model from config.json and model.safetensors.
 // Nothing is returned unless both files are whole and agree.
-func DecodeFlowModel(config, weights []byte) (*flow.Flow, ModelConfig, error) {
+func (f modelFile[S, M]) decode(config, weights []byte) (M, ModelConfig, error) {
+	var none M
 	mc, err := decodeHeader(config)
 	if err != nil {
-		return nil, mc, err
+		return none, mc, err
 	}
-	if mc.Family != "flow" || mc.Flow == nil {
-		return nil, mc, fmt.Errorf("%w: %s describes a %q model, not a flow", ErrModel, ConfigFile, mc.Family)
+	sp := *f.spec(&mc)
+	if mc.Family != f.family || sp == nil {
+		return none, mc, fmt.Errorf("%w: %s describes a %q model, not %s", ErrModel, ConfigFile, mc.Family, f.noun)
 	}
-	if err := mc.Flow.Validate(); err != nil {
-		return nil, mc, fmt.Errorf("%w: %s: %v", ErrModel, ConfigFile, err)
+	if err := f.validate(*sp); err != nil {
+		return none, mc, fmt.Errorf("%w: %s: %v", ErrModel, ConfigFile, err)
 	}
 	// The weights are read first: their size is bounded by the file's, while
-	// the model config.json asks for is only bounded by Spec's limits. A
-	// config asking for far more parameters than the file holds is refused
-	// before anything that size is allocated.
+	// the model config.json asks for is only bounded by the spec's limits.
 	ts, _, err := train.ReadSafetensors(weights)
 	if err != nil {
-		return nil, mc, fmt.Errorf("%w: %s: %v", ErrModel, WeightsFile, err)
+		return none, mc, fmt.Errorf("%w: %s: %v", ErrModel, WeightsFile, err)
 	}
 	have := 0
 	for _, t := range ts {
 		have += len(t.Data)
 	}
-	if need := minParams(*mc.Flow); need > have {
-		return nil, mc, fmt.Errorf("%w: %s describes a model of at least %d parameters; %s holds %d", ErrModel, ConfigFile, need, WeightsFile, have)
+	if need := f.minParams(*sp); need > have {
+		return none, mc, fmt.Errorf("%w: %s describes a model of at least %d parameters; %s holds %d", ErrModel, ConfigFile, need, WeightsFile, have)
 	}
-	f, err := flow.New(*mc.Flow, nn.NewRNG(0, 0))
+	m, err := f.build(*sp, nn.NewRNG(0, 0))
 	if err != nil {
-		return nil, mc, fmt.Errorf("%w: %s: %v", ErrModel, ConfigFile, err)
+		return none, mc, fmt.Errorf("%w: %s: %v", ErrModel, ConfigFile, err)
 	}
-	if err := train.LoadParams(f.Params(), ts); err != nil {
-		return nil, mc, fmt.Errorf("%w: %s: %v", ErrModel, WeightsFile, err)
+	if err := train.LoadParams(m.Params(), ts); err != nil {
+		return none, mc, fmt.Errorf("%w: %s: %v", ErrModel, WeightsFile, err)
 	}
-	return f, mc, nil
+	return m, mc, nil
+}
+
+// save writes config.json and model.safetensors into dir, each atomically,
+// creating dir if needed.
+func (f modelFile[S, M]) save(dir string, spec S, m M, info TrainInfo) error {
+	config, weights, err := f.encode(spec, m, info)
+	if err != nil {
+		return err
+	}
+	return writeModel(dir, config, weights)
+}
+
+// load reads a model directory written by save.
+func (f modelFile[S, M]) load(dir string) (M, ModelConfig, error) {
+	var none M
+	config, weights, err := readModel(dir)
+	if err != nil {
+		return none, ModelConfig{}, err
+	}
+	return f.decode(config, weights)
+}
+
+// WriteModel writes a model's config.json and model.safetensors (as Encode…
+// or a scene's Save returns them) into dir, each atomically, creating dir if
+// needed. The weights go first: a reader that finds the new config.json
+// finds weights at least as new.
+func WriteModel(dir string, config, weights []byte) error { return writeModel(dir, config, weights) }
+
+func writeModel(dir string, config, weights []byte) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if err := train.WriteFileAtomic(filepath.Join(dir, WeightsFile), weights); err != nil {
+		return err
+	}
+	return train.WriteFileAtomic(filepath.Join(dir, ConfigFile), config)
+}
+
+// readModel reads a model directory's two files, each within its limit.
+func readModel(dir string) (config, weights []byte, err error) {
+	if config, err = readLimited(filepath.Join(dir, ConfigFile), maxConfigBytes); err != nil {
+		return nil, nil, err
+	}
+	if weights, err = readLimited(filepath.Join(dir, WeightsFile), maxWeightsBytes); err != nil {
+		return nil, nil, err
+	}
+	return config, weights, nil
 }
 
 // ReadModelConfig parses a model directory's config.json and checks that it
@@ -126,45 +201,6 @@ func decodeHeader(config []byte) (ModelConfig, error) {
 		return mc, fmt.Errorf("%w: %s has version %d; this likelab reads version %d", ErrModel, ConfigFile, mc.Version, modelVersion)
 	}
 	return mc, nil
-}
-
-// minParams is a lower bound on the parameter count of the flow s
-// describes: conditioner networks hold at least hidden² weights per layer.
-func minParams(s flow.Spec) int {
-	switch s.Model {
-	case "realnvp", "nsf", "maf", "iaf":
-		return s.Layers * s.Hidden * s.Hidden
-	}
-	return 0
-}
-
-// SaveFlowModel writes config.json and model.safetensors into dir, each
-// atomically, creating dir if needed.
-func SaveFlowModel(dir string, spec flow.Spec, f *flow.Flow, info TrainInfo) error {
-	config, weights, err := EncodeFlowModel(spec, f, info)
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	if err := train.WriteFileAtomic(filepath.Join(dir, WeightsFile), weights); err != nil {
-		return err
-	}
-	return train.WriteFileAtomic(filepath.Join(dir, ConfigFile), config)
-}
-
-// LoadFlowModel reads a model directory written by SaveFlowModel.
-func LoadFlowModel(dir string) (*flow.Flow, ModelConfig, error) {
-	config, err := readLimited(filepath.Join(dir, ConfigFile), maxConfigBytes)
-	if err != nil {
-		return nil, ModelConfig{}, err
-	}
-	weights, err := os.ReadFile(filepath.Join(dir, WeightsFile))
-	if err != nil {
-		return nil, ModelConfig{}, err
-	}
-	return DecodeFlowModel(config, weights)
 }
 
 func readLimited(path string, limit int64) ([]byte, error) {

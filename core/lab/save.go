@@ -2,10 +2,11 @@ package lab
 
 import (
 	"fmt"
+	"strings"
 
 	"likelab/core/data"
-
 	"likelab/core/nn"
+	"likelab/core/train"
 )
 
 // Saver is a scene whose model can be saved as the CLI's model files.
@@ -23,43 +24,130 @@ func (s *FlowScene) Save() (config, weights []byte, err error) {
 
 // Load builds a scene from saved model files (from the page or the CLI),
 // keeping c's data and page settings and taking the architecture from the
-// model. The returned Config describes the new scene. Nothing is built
-// unless the files are whole, agree with each other and fit the page's
-// settings, so a bad file never replaces a working scene.
+// model: a 2D flow trained by maximum likelihood opens the flow scene, one
+// trained by reverse KL to an energy the is scene, a flow-matching model
+// the fm scene and a VAE the vae scene (or the morph scene when c shows
+// it). The returned Config describes the new scene, and training resumes
+// from the saved step. Nothing is built unless the files are whole, agree
+// with each other and fit the page's settings, so a bad file never replaces
+// a working scene.
 func Load(c Config, config, weights []byte) (Scene, Config, error) {
-	if isVAEModel(config) {
-		return LoadVAE(c, config, weights)
-	}
-	target, err := data.Lookup(c.Data)
-	if err != nil {
-		return nil, c, err
-	}
-	return LoadOn(c, target, config, weights)
+	return LoadOn(c, nil, config, weights)
 }
 
 // LoadOn is Load on a given target (points from a file, say) instead of the
-// one c names.
+// one c names; a nil target means c's.
 func LoadOn(c Config, target data.Target, config, weights []byte) (Scene, Config, error) {
-	if isVAEModel(config) {
-		return LoadVAE(c, config, weights)
+	mc, err := decodeHeader(config)
+	if err != nil {
+		return nil, c, err
 	}
+	fam, ok := families[mc.Family]
+	if !ok {
+		return nil, c, fmt.Errorf("%w: %s describes a %q model, which no scene shows", ErrModel, ConfigFile, mc.Family)
+	}
+	return fam.scene(c, target, config, weights)
+}
+
+// loadFlow builds the flow scene, or the is scene for a flow trained by
+// reverse KL, around a saved 2D flow.
+func loadFlow(c Config, target data.Target, config, weights []byte) (Scene, Config, error) {
 	f, mc, err := DecodeFlowModel(config, weights)
 	if err != nil {
 		return nil, c, err
 	}
 	if mc.Flow.Dim != 2 {
-		return nil, c, fmt.Errorf("%w: the flow is %d-dimensional; the flow scene shows 2D models", ErrModel, mc.Flow.Dim)
+		return nil, c, fmt.Errorf("%w: the flow is %d-dimensional; the page shows 2D models", ErrModel, mc.Flow.Dim)
 	}
 	c.Scene, c.Model, c.Layers, c.Hidden = "flow", mc.Flow.Model, mc.Flow.Layers, mc.Flow.Hidden
-	if err := c.Validate(); err != nil {
-		return nil, c, fmt.Errorf("%w: the page cannot show this model: %v", ErrModel, err)
+	if mc.Train.Objective == "reverse-kl" {
+		c.Scene, c.Energy = "is", strings.TrimPrefix(mc.Train.Energy, "energy:")
+	}
+	if err := pageShows(c); err != nil {
+		return nil, c, err
+	}
+	if c.Scene == "is" {
+		s, err := NewISScene(c)
+		if err != nil {
+			return nil, c, err
+		}
+		return adopted(s, c, s.run.Trainer, f.Params(), mc.Train.Steps)
+	}
+	if target, err = pageTarget(c, target); err != nil {
+		return nil, c, err
 	}
 	s, err := NewFlowSceneOn(c, target)
 	if err != nil {
 		return nil, c, err
 	}
-	nn.CopyValues(s.run.Flow.Params(), f.Params())
-	s.run.Trainer.Resume(mc.Train.Steps)
-	s.dirty = true
+	return adopted(s, c, s.run.Trainer, f.Params(), mc.Train.Steps)
+}
+
+// loadFM builds the fm scene around a saved 2D velocity network. The scene
+// takes the network's whole spec: activation, Fourier features and time
+// skew have no page setting.
+func loadFM(c Config, target data.Target, config, weights []byte) (Scene, Config, error) {
+	m, mc, err := DecodeFMModel(config, weights)
+	if err != nil {
+		return nil, c, err
+	}
+	sp := m.Spec
+	if sp.Dim != 2 {
+		return nil, c, fmt.Errorf("%w: the fm model is %d-dimensional; the page shows 2D models", ErrModel, sp.Dim)
+	}
+	c.Scene, c.Hidden, c.Depth, c.Std, c.OT, c.Solver, c.NFE = "fm", sp.Hidden, sp.Layers, sp.Std, sp.OT, sp.Solver, sp.NFE
+	if err := pageShows(c); err != nil {
+		return nil, c, err
+	}
+	if target, err = pageTarget(c, target); err != nil {
+		return nil, c, err
+	}
+	s, err := newFMScene(c, sp, target)
+	if err != nil {
+		return nil, c, err
+	}
+	return adopted(s, c, s.run.Trainer, m.Params(), mc.Train.Steps)
+}
+
+// loadVAE is LoadVAE as a family's scene loader: the images come from the
+// model's data, not the page's 2D target.
+func loadVAE(c Config, _ data.Target, config, weights []byte) (Scene, Config, error) {
+	return LoadVAE(c, config, weights)
+}
+
+// pageShows reports, as a bad-model error, why the page cannot show the
+// scene c describes.
+func pageShows(c Config) error {
+	if err := c.Validate(); err != nil {
+		return fmt.Errorf("%w: the page cannot show this model: %v", ErrModel, err)
+	}
+	return nil
+}
+
+// pageTarget returns target, or the one c names when it is nil.
+func pageTarget(c Config, target data.Target) (data.Target, error) {
+	if target != nil {
+		return target, nil
+	}
+	return data.Lookup(c.Data)
+}
+
+// adopted gives the new scene s (whose trainer is tr) the loaded parameters
+// src and resumes its step count. s was built from the file's spec, so the
+// shapes agree unless a spec field has no page setting (an nsf flow's bins,
+// say): that is refused rather than half-copied, and nothing is returned.
+func adopted(s Scene, c Config, tr *train.Trainer, src []*nn.Param, steps int) (Scene, Config, error) {
+	dst := tr.Params
+	if len(dst) != len(src) {
+		return nil, c, fmt.Errorf("%w: the page's model has %d parameter tensors, the file's %d", ErrModel, len(dst), len(src))
+	}
+	for i := range dst {
+		if dst[i].Name != src[i].Name || len(dst[i].Val) != len(src[i].Val) {
+			return nil, c, fmt.Errorf("%w: the page builds %s of %d values where the file has %s of %d", ErrModel,
+				dst[i].Name, len(dst[i].Val), src[i].Name, len(src[i].Val))
+		}
+	}
+	nn.CopyValues(dst, src)
+	tr.Resume(steps)
 	return s, c, nil
 }

@@ -3,73 +3,211 @@ package lab
 import (
 	"errors"
 	"math"
+	"slices"
 	"testing"
+
+	"likelab/core/ad"
+	"likelab/core/flow"
+	"likelab/core/nn"
 )
 
-func TestSaveLoadKeepsTheModel(t *testing.T) {
+// probe is a few fixed points of the plane and codes of a latent space, on
+// which a loaded model must give exactly what the saved one gave.
+var probe = []float64{0, 0, 0.5, -1, -1.5, 2, 3, 0.25}
+
+// flowOut is the flow's log-density at the probe points.
+func flowOut(f *flow.Flow) []float64 {
+	dst := make([]float64, len(probe)/2)
+	f.EvalLogProb(ad.NewTape(), probe, dst, len(dst))
+	return dst
+}
+
+// outputs is what the model of a scene computes on the probe: log-densities
+// of the 2D models, decoded images of the VAEs.
+func outputs(t *testing.T, s Scene) []float64 {
+	t.Helper()
+	switch s := s.(type) {
+	case *FlowScene:
+		return flowOut(s.run.Flow)
+	case *ISScene:
+		return flowOut(s.run.Flow)
+	case *FMScene:
+		m, err := NewFMModel2D(s.run.Model)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dst := make([]float64, len(probe)/2)
+		m.LogProb(probe, dst)
+		return dst
+	case *VAEScene:
+		return decoded(s.run)
+	case *MorphScene:
+		return decoded(s.run)
+	}
+	t.Fatalf("no outputs for a %T", s)
+	return nil
+}
+
+// decoded is the VAE's decoded means at codes made of the probe's values.
+func decoded(r *VAERun) []float64 {
+	d := r.Model.Spec.Latent
+	z := make([]float64, 2*d)
+	for i := range z {
+		z[i] = probe[i%len(probe)]
+	}
+	dst := make([]float64, 2*r.Model.Spec.Input())
+	r.Model.DecodeMeans(z, dst)
+	return dst
+}
+
+// TestSaveLoadEveryScene saves every scene's model and loads it on a page
+// showing something else: the right scene comes back, its Config valid and
+// with the model's architecture, its model computing exactly what the saved
+// one did, at the saved step, and training goes on from there. A damaged
+// file builds nothing.
+func TestSaveLoadEveryScene(t *testing.T) {
+	t.Parallel()
+	for i, tc := range []struct {
+		saved, page string   // hashes of the saved scene and of the page loading it
+		scene       string   // the scene loaded
+		same        []string // settings the loaded Config takes from the model
+	}{
+		{"scene=flow&data=moons&layers=3&hidden=12&batch=32", "scene=flow", "flow", []string{"model", "layers", "hidden"}},
+		{"scene=flow&model=nsf&layers=2&hidden=8&batch=32", "scene=fm", "flow", []string{"model", "layers", "hidden"}},
+		{"scene=is&energy=u2&model=maf&layers=2&hidden=8&batch=32", "scene=flow", "is", []string{"energy", "model", "layers", "hidden"}},
+		{"scene=fm&hidden=16&depth=2&batch=32&ot=1&std=2&solver=midpoint&nfe=6", "scene=is", "fm",
+			[]string{"hidden", "depth", "ot", "std", "solver", "nfe"}},
+		// the QR network (ReLU, Fourier features) has no page setting: the
+		// scene takes the file's whole spec, whatever the page's data
+		{"scene=fm&data=qr:likelab&hidden=8&depth=1&batch=32", "scene=flow", "fm", []string{"hidden", "depth"}},
+		{"scene=vae&hidden=16&latent=3&posterior=planar&batch=16", "scene=flow", "vae", []string{"hidden", "latent", "posterior"}},
+		{"scene=morph&hidden=16&latent=2&batch=16", "scene=morph", "morph", []string{"hidden", "latent", "posterior"}},
+	} {
+		c, err := ParseHash(tc.saved)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := New(c)
+		if err != nil {
+			t.Fatalf("test %d: %v", i, err)
+		}
+		steps := 3 + i
+		for range steps {
+			s.Step()
+		}
+		config, weights, err := s.(Saver).Save()
+		if err != nil {
+			t.Fatalf("test %d: save: %v", i, err)
+		}
+		page, _ := ParseHash(tc.page)
+		loaded, lc, err := Load(page, config, weights)
+		if err != nil {
+			t.Fatalf("test %d: load: %v", i, err)
+		}
+		if err := lc.Validate(); err != nil || lc.Scene != tc.scene || loaded.Config() != lc {
+			t.Errorf("test %d: loaded config %q (%v), scene config %q; want scene %s", i, lc.Hash(), err, loaded.Config().Hash(), tc.scene)
+		}
+		for _, name := range tc.same {
+			if got, _ := lc.Get(name); got != must(c.Get(name)) {
+				t.Errorf("test %d: loaded %s=%s want %s", i, name, got, must(c.Get(name)))
+			}
+		}
+		if (lc.Scene == "flow" || lc.Scene == "fm") && lc.Data != page.Data {
+			t.Errorf("test %d: loaded on data %q, want the page's %q", i, lc.Data, page.Data)
+		}
+		if got := loaded.Status().Step; got != steps {
+			t.Errorf("test %d: loaded at step %d want %d", i, got, steps)
+		}
+		if got, want := outputs(t, loaded), outputs(t, s); !slices.Equal(got, want) {
+			t.Errorf("test %d: the loaded model computes %v want %v", i, got[:min(4, len(got))], want[:min(4, len(want))])
+		}
+		loaded.Step()
+		if got := loaded.Status().Step; got != steps+1 {
+			t.Errorf("test %d: a step after loading reached step %d want %d", i, got, steps+1)
+		}
+		for j, w := range [][]byte{weights[:len(weights)-8], weights[:len(weights)/2]} {
+			if sc, _, err := Load(page, config, w); !errors.Is(err, ErrModel) || sc != nil {
+				t.Errorf("test %d: truncated weights %d: got %v, %v want ErrModel and no scene", i, j, sc, err)
+			}
+		}
+	}
+}
+
+func must(v string, _ bool) string { return v }
+
+// TestLoadRefuses: files the page cannot show build nothing and say why.
+func TestLoadRefuses(t *testing.T) {
 	t.Parallel()
 	c := Default()
-	c.Layers, c.Hidden, c.Batch, c.Data = 3, 12, 32, "moons"
+	c.Layers, c.Hidden, c.Batch = 2, 8, 32
 	s, err := NewFlowScene(c)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := 0; i < 30; i++ {
-		s.Step()
-	}
+	s.Step()
 	config, weights, err := s.Save()
 	if err != nil {
 		t.Fatal(err)
 	}
-	other := Default() // the page may show another configuration when loading
-	loaded, lc, err := Load(other, config, weights)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if lc.Layers != 3 || lc.Hidden != 12 || lc.Data != "double-gaussian" {
-		t.Errorf("loaded config %+v: want the model's architecture and the page's data", lc)
-	}
-	if got := loaded.Status().Step; got != 30 {
-		t.Errorf("loaded scene at step %d, want 30", got)
-	}
-	a, b := s.run.Flow.Params(), loaded.(*FlowScene).run.Flow.Params()
-	for i := range a {
-		for j := range a[i].Val {
-			if a[i].Val[j] != b[i].Val[j] {
-				t.Fatalf("%s[%d]: got %v want %v", b[i].Name, j, b[i].Val[j], a[i].Val[j])
-			}
-		}
-	}
-	// a corrupted file is refused and says so
-	bad := append([]byte(nil), weights...)
-	bad = bad[:len(bad)-8]
-	if _, _, err := Load(other, config, bad); !errors.Is(err, ErrModel) {
-		t.Errorf("truncated weights: got %v want ErrModel", err)
-	}
-	if _, _, err := Load(other, []byte(`{"format":"something-else"}`), weights); !errors.Is(err, ErrModel) {
-		t.Errorf("foreign config: got %v want ErrModel", err)
-	}
-	// non-finite weights are refused
 	p := s.run.Flow.Params()[0]
 	saved := p.Val[0]
 	p.Val[0] = math.NaN()
 	_, nanWeights, _ := s.Save()
 	p.Val[0] = saved
-	if _, _, err := Load(other, config, nanWeights); !errors.Is(err, ErrModel) {
-		t.Errorf("NaN weights: got %v want ErrModel", err)
+	config3, weights3 := flowFiles(t, flow.Spec{Model: "realnvp", Dim: 3, Layers: 2, Hidden: 8})
+	wide, wideWeights := flowFiles(t, flow.Spec{Model: "realnvp", Dim: 2, Layers: 40, Hidden: 4})
+	rkl, rklWeights, _ := EncodeFlowModel(s.run.Spec, s.run.Flow, TrainInfo{Objective: "reverse-kl", Energy: "energy:nowhere"})
+	for i, tc := range []struct {
+		config, weights []byte
+	}{
+		{[]byte(`{"format":"something-else"}`), weights},
+		{config, nanWeights},
+		{config3, weights3},   // 3D flows have no scene
+		{wide, wideWeights},   // more layers than the page offers
+		{rkl, rklWeights},     // an energy the page does not know
+		{config, weights[8:]}, // no safetensors header
+	} {
+		if sc, _, err := Load(Default(), tc.config, tc.weights); !errors.Is(err, ErrModel) || sc != nil {
+			t.Errorf("test %d: got %v, %v want ErrModel and no scene", i, sc, err)
+		}
 	}
 }
 
+// flowFiles returns the model files of a new flow of the given spec.
+func flowFiles(t *testing.T, spec flow.Spec) (config, weights []byte) {
+	t.Helper()
+	f, err := flow.New(spec, nn.NewRNG(1, 1))
+	if err == nil {
+		config, weights, err = EncodeFlowModel(spec, f, TrainInfo{})
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return config, weights
+}
+
+// FuzzLoad: whatever the files, Load either refuses them or builds a scene
+// whose Config is valid. The seeds are a saved model of every family.
 func FuzzLoad(f *testing.F) {
-	c := Default()
-	c.Layers, c.Hidden = 1, 4
-	s, _ := NewFlowScene(c)
-	config, weights, _ := s.Save()
-	f.Add(config, weights)
+	for _, hash := range []string{
+		"scene=flow&layers=1&hidden=4", "scene=is&layers=1&hidden=4", "scene=fm&hidden=4&depth=1",
+		"scene=vae&hidden=4&latent=2",
+	} {
+		c, _ := ParseHash(hash)
+		s, err := New(c)
+		if err != nil {
+			f.Fatal(err)
+		}
+		config, weights, _ := s.(Saver).Save()
+		f.Add(config, weights)
+	}
 	f.Add([]byte("{}"), []byte{})
 	f.Fuzz(func(t *testing.T, config, weights []byte) {
 		sc, lc, err := Load(Default(), config, weights)
 		if err != nil {
+			if sc != nil {
+				t.Fatalf("Load failed (%v) but returned scene %v", err, sc)
+			}
 			return
 		}
 		if sc == nil || lc.Validate() != nil {

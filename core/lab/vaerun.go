@@ -221,12 +221,6 @@ func classOf(im *data.Images, name string) (int, error) {
 	return -1, fmt.Errorf("no class %s in these images (they have %v)", strconv.Quote(name), im.Classes)
 }
 
-// isVAEModel reports whether config.json describes a VAE.
-func isVAEModel(config []byte) bool {
-	mc, err := decodeHeader(config)
-	return err == nil && mc.Family == "vae"
-}
-
 // LoadVAE builds the vae scene (or, when c names it, the morph scene) from
 // saved VAE model files, keeping c's page settings and taking the
 // architecture from the model; the returned Config describes the new scene.
