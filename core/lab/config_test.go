@@ -208,7 +208,7 @@ func TestValidate(t *testing.T) {
 			strings.Join(DataNames, ", ") + `; model: "" is not one of: ` + strings.Join(ModelNames, ", ") +
 			`; layers: 0 is out of range (1–32); ` +
 			`hidden: 0 is out of range (4–512); lr: 0 is out of range (1e-05–1); batch: 0 is out of range (16–4096); ` +
-			`speed: 0 is out of range (1–30); view: "" is not one of: density, layers; ` +
+			`theme: "" is not one of: auto, dark, light; speed: 0 is out of range (1–30); view: "" is not one of: density, layers; ` +
 			`solver: "" is not one of: euler, midpoint, rk4; nfe: 0 is out of range (1–256); ` +
 			`std: 0 is out of range (0.1–10); depth: 0 is out of range (1–8); ` +
 			`energy: "" is not one of: ` + strings.Join(EnergyNames, ", ") +

@@ -267,12 +267,6 @@ func (s *FlowScene) Status() Status {
 // it can reach; NaN when unknown).
 func (s *FlowScene) HeldOutNLL() (nll, entropy float64) { return s.heldNLL, s.entropy }
 
-var (
-	background = color.RGBA{18, 18, 24, 255}
-	sampleDot  = color.RGBA{255, 255, 255, 200}
-	textColor  = color.RGBA{230, 230, 230, 255}
-)
-
 // Draw renders target | model side by side above the loss chart.
 func (s *FlowScene) Draw(dst *image.RGBA) bool {
 	b := dst.Bounds()
@@ -329,17 +323,6 @@ func (s *FlowScene) Draw(dst *image.RGBA) bool {
 			render.Series{Name: "held-out NLL", X: s.heldHist.x, Y: s.heldHist.y, Color: l.curve(1)})
 	}
 	return true
-}
-
-// fitText returns the first of the labels (longest first) that fits width
-// pixels, or the last.
-func fitText(width int, labels []string) string {
-	for _, l := range labels {
-		if render.TextWidth(l) <= width {
-			return l
-		}
-	}
-	return labels[len(labels)-1]
 }
 
 func fill(dst *image.RGBA, c color.RGBA) {

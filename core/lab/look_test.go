@@ -98,3 +98,29 @@ func TestSceneScale(t *testing.T) {
 }
 
 func absDiff8(a, b uint8) int { return max(int(a), int(b)) - min(int(a), int(b)) }
+
+// TestVAEScenesLook draws the vae and morph scenes light and at scale 2:
+// the page's background, and a picture (saved with LIKELAB_PICTURES) to
+// look at.
+func TestVAEScenesLook(t *testing.T) {
+	t.Parallel()
+	for _, scene := range []string{"vae", "morph"} {
+		c := smallVAE(scene)
+		c.Theme, c.Frames = "light", 6
+		s, err := New(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Step()
+		s.(settler).Settle()
+		s.(Scaler).SetScale(2)
+		dst := image.NewRGBA(image.Rect(0, 0, 2040, 1314))
+		if !s.Draw(dst) {
+			t.Fatalf("%s: nothing drawn", scene)
+		}
+		savePicture(t, dst, scene+"-light-2x.png")
+		if got, want := dst.RGBAAt(1, 1), render.Light.Background; got != want {
+			t.Errorf("%s: corner %v want %v", scene, got, want)
+		}
+	}
+}

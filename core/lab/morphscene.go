@@ -173,6 +173,7 @@ type MorphScene struct {
 	have      bool
 	start     time.Time
 	dirty     bool
+	look      look
 	lastDst   image.Rectangle
 	lastFrame int
 }
@@ -198,7 +199,7 @@ func NewMorphScene(c Config) (*MorphScene, error) {
 }
 
 func newMorphSceneOn(c Config, run *VAERun) *MorphScene {
-	s := &MorphScene{cfg: c, run: run, playing: c.Autoplay, loss: math.NaN(), shownStep: -1, dirty: true, start: time.Now()}
+	s := &MorphScene{cfg: c, run: run, playing: c.Autoplay, loss: math.NaN(), shownStep: -1, dirty: true, start: time.Now(), look: lookOf(c)}
 	im := run.Train
 	count := make([]int, len(im.Classes))
 	for i := 0; i < im.N(); i++ {
@@ -239,7 +240,16 @@ func (s *MorphScene) SetView(c Config) {
 	}
 	s.cfg.View, s.cfg.Layer, s.cfg.Speed, s.cfg.Embed, s.cfg.Autoplay = c.View, c.Layer, c.Speed, c.Embed, c.Autoplay
 	s.cfg.From, s.cfg.To, s.cfg.Path, s.cfg.Frames = c.From, c.To, c.Path, c.Frames
+	s.cfg.Theme = c.Theme
+	s.look.setTheme(c)
 	s.dirty = true
+}
+
+// SetScale draws for a canvas with k device pixels per CSS pixel (Scaler).
+func (s *MorphScene) SetScale(k int) {
+	if s.look.setScale(k) {
+		s.dirty = true
+	}
 }
 
 // Save returns the model files of the VAE.
@@ -416,34 +426,35 @@ func (s *MorphScene) Draw(dst *image.RGBA) bool {
 		return false
 	}
 	s.dirty, s.lastDst, s.lastFrame = false, b, cur
-	fill(dst, background)
-	const pad, label = 12, 18
-	if b.Dx() < 200 || b.Dy() < 160 || !s.have {
+	l := s.look
+	fill(dst, l.theme.Background)
+	pad, label := l.px(12), l.px(18)
+	if b.Dx() < l.px(200) || b.Dy() < l.px(160) || !s.have {
 		msg := "encoding the training images..."
 		if s.cycling && s.lf != nil {
 			msg = fmt.Sprintf("fitting a flow to the latent codes for the flow path: step %d of %d", s.lf.Trainer.Steps(), s.lfTarget)
 		}
-		render.Text(dst, b.Min.X+pad, b.Min.Y+pad, msg, textColor)
+		l.text(dst, b.Min.X+pad, b.Min.Y+pad, msg)
 		return true
 	}
 	v := s.run.Model
 	w, h, ch, in := v.Spec.Width, v.Spec.Height, v.Spec.Channels, v.Spec.Input()
 	shown := s.shownCfg // the settings of the morph on show, which may lag s.cfg
 	n := shown.Frames
-	stripH := max((b.Dx()-2*pad)/n, 8)
-	stripH = min(stripH, 96)
+	stripH := max((b.Dx()-2*pad)/n, l.px(8))
+	stripH = min(stripH, l.px(96))
 	stripH = min(stripH, (b.Dy()-4*pad)/5)
 	side := min((b.Dx()-3*pad)/2, b.Dy()-2*pad-2*label-2*(stripH+label)-pad)
-	if side < 32 {
-		side = max(32, b.Dy()/2)
+	if side < l.px(32) {
+		side = max(l.px(32), b.Dy()/2)
 	}
 	top := b.Min.Y + pad + label
 	// the two panels centred, the strips below them from the same left edge
 	left := b.Min.X + pad + max(0, (b.Dx()-3*pad-2*side)/2)
 	big := image.Rect(left, top, left+side, top+side)
-	render.Text(dst, big.Min.X, big.Min.Y-label+2, fitText(side, []string{
+	l.text(dst, big.Min.X, big.Min.Y-label+l.px(2), l.fit(side, []string{
 		fmt.Sprintf("%s -> %s (%s path), frame %d of %d", shown.From, shown.To, shown.Path, cur+1, n),
-		fmt.Sprintf("%s -> %s, frame %d", shown.From, shown.To, cur+1)}), textColor)
+		fmt.Sprintf("%s -> %s, frame %d", shown.From, shown.To, cur+1)}))
 	drawPixels(dst, big, s.frames[cur*in:(cur+1)*in], w, h, ch)
 	// the latent projection with the path
 	lat := image.Rect(big.Max.X+pad, top, big.Max.X+pad+side, top+side)
@@ -455,39 +466,35 @@ func (s *MorphScene) Draw(dst *image.RGBA) bool {
 	classes := s.run.Train.Classes
 	for k := range classes {
 		var pts []float64
-		for i, l := range s.labels {
-			if l == k {
+		for i, lb := range s.labels {
+			if lb == k {
 				pts = append(pts, s.pts[2*i], s.pts[2*i+1])
 			}
 		}
 		c := classColor(classes, k)
 		c.A = 150
-		render.Scatter(lp, s.view, pts, c, 1.8)
+		render.Scatter(lp, s.view, pts, c, l.pxf(1.8))
 	}
-	render.Polyline(lp, s.view, s.path, color.RGBA{255, 255, 255, 255}, 2)
-	render.Scatter(lp, s.view, s.path, color.RGBA{255, 255, 255, 255}, 3)
-	render.Scatter(lp, s.view, s.path[2*cur:2*cur+2], color.RGBA{255, 60, 60, 255}, 6)
-	for k, name := range classes {
-		y := lat.Min.Y + 4 + k*render.LineHeight
-		fill(dst.SubImage(image.Rect(lat.Min.X+4, y+3, lat.Min.X+11, y+10)).(*image.RGBA), classColor(classes, k))
-		render.Text(dst, lat.Min.X+14, y, name, textColor)
-	}
+	render.Polyline(lp, s.view, s.path, color.RGBA{255, 255, 255, 255}, l.pxf(2))
+	render.Scatter(lp, s.view, s.path, color.RGBA{255, 255, 255, 255}, l.pxf(3))
+	render.Scatter(lp, s.view, s.path[2*cur:2*cur+2], color.RGBA{255, 60, 60, 255}, l.pxf(6))
+	classLegend(lp, classes, l)
 	axes := "codes"
 	if v.Spec.Latent > 2 {
 		axes = "codes, principal axes"
 	}
-	render.Text(dst, lat.Min.X, lat.Min.Y-label+2, fitText(lat.Dx(), []string{
-		"latent " + axes + "; white: the path", "latent " + axes, "latent space"}), textColor)
+	l.text(dst, lat.Min.X, lat.Min.Y-label+l.px(2), l.fit(lat.Dx(), []string{
+		"latent " + axes + "; white: the path", "latent " + axes, "latent space"}))
 	// film strip and cross-fade
 	y := big.Max.Y + pad + label
 	left = b.Min.X + pad + max(0, (b.Dx()-2*pad-n*stripH)/2) // the strips centred
-	render.Text(dst, left, y-label+2, fmt.Sprintf("decoded along the latent path (VAE at step %d)", s.shownStep), textColor)
+	l.text(dst, left, y-label+l.px(2), fmt.Sprintf("decoded along the latent path (VAE at step %d)", s.shownStep))
 	rs := imageRow(dst, left, y, stripH-2, 2, s.frames, n, w, h, ch)
 	if cur < len(rs) {
-		frame(dst, rs[cur], color.RGBA{255, 60, 60, 255}, 1)
+		frame(dst, rs[cur], color.RGBA{255, 60, 60, 255}, l.px(1))
 	}
 	y += stripH + label
-	render.Text(dst, left, y-label+2, "for contrast: a pixel cross-fade of the end frames", dimText)
+	l.font().Draw(dst, left, y-label+l.px(2), "for contrast: a pixel cross-fade of the end frames", l.theme.DimText)
 	imageRow(dst, left, y, stripH-2, 2, s.fade, n, w, h, ch)
 	return true
 }

@@ -76,6 +76,7 @@ type VAEScene struct {
 	trainHist, testHist history
 	recHist, klHist     history
 	dirty               bool
+	look                look
 	lastDst             image.Rectangle
 }
 
@@ -94,7 +95,7 @@ func NewVAEScene(c Config) (*VAEScene, error) {
 
 func newVAESceneOn(c Config, run *VAERun) *VAEScene {
 	s := &VAEScene{cfg: c, run: run, playing: c.Autoplay, loss: math.NaN(), testRec: math.NaN(), testKL: math.NaN(),
-		pictureRNG: nn.NewRNG(c.Seed, streamVAEPicture), dirty: true}
+		pictureRNG: nn.NewRNG(c.Seed, streamVAEPicture), dirty: true, look: lookOf(c)}
 	v, test := run.Model, run.Test
 	in, d := v.Spec.Input(), v.Spec.Latent
 	s.inputs = slices.Clone(test.Pix[:min(vaeShow, test.N())*in])
@@ -148,7 +149,16 @@ func (s *VAEScene) Playing() bool { return s.playing }
 // SetView takes the view-only settings of c (speed, embed, …).
 func (s *VAEScene) SetView(c Config) {
 	s.cfg.View, s.cfg.Layer, s.cfg.Speed, s.cfg.Embed, s.cfg.Autoplay = c.View, c.Layer, c.Speed, c.Embed, c.Autoplay
+	s.cfg.Theme = c.Theme
+	s.look.setTheme(c)
 	s.dirty = true
+}
+
+// SetScale draws for a canvas with k device pixels per CSS pixel (Scaler).
+func (s *VAEScene) SetScale(k int) {
+	if s.look.setScale(k) {
+		s.dirty = true
+	}
 }
 
 // Save returns the model files of the VAE, as `likelab train vae` writes.
@@ -314,10 +324,23 @@ func (s *VAEScene) LeastLikely() ([]int, []float64) { return s.worst, s.worstLP 
 func (s *VAEScene) Scored() (im *data.Images, odd int) { return s.scored, s.odd }
 
 var (
-	dimText   = color.RGBA{150, 150, 160, 255}
-	oddFrame  = color.RGBA{255, 80, 80, 255}
+	oddFrame = color.RGBA{255, 80, 80, 255}
+	// panelBack is the latent codes' panel in both themes: the classes'
+	// colours (a lemon's pale yellow among them) need a dark ground.
 	panelBack = color.RGBA{28, 28, 36, 255}
 )
+
+// classLegend lists the classes with their colours in the top-left corner
+// of a dark codes panel (panelBack), in the dark theme's text colour.
+func classLegend(dst *image.RGBA, classes []string, l look) {
+	r := dst.Bounds()
+	f := l.font()
+	for k, name := range classes {
+		y := r.Min.Y + l.px(4) + k*f.Height()
+		fill(dst.SubImage(image.Rect(r.Min.X+l.px(4), y+l.px(3), r.Min.X+l.px(11), y+l.px(10))).(*image.RGBA), classColor(classes, k))
+		f.Draw(dst, r.Min.X+l.px(14), y, name, render.Dark.Text)
+	}
+}
 
 // Draw renders the panels: reconstructions, samples (or the manifold), the
 // latent codes on top; the curves and the least likely images below.
@@ -327,9 +350,10 @@ func (s *VAEScene) Draw(dst *image.RGBA) bool {
 		return false
 	}
 	s.dirty, s.lastDst = false, b
-	fill(dst, background)
-	const pad, label = 12, 18
-	if b.Dx() < 200 || b.Dy() < 160 {
+	l := s.look
+	fill(dst, l.theme.Background)
+	pad, label := l.px(12), l.px(18)
+	if b.Dx() < l.px(200) || b.Dy() < l.px(160) {
 		return true
 	}
 	v := s.run.Model
@@ -340,7 +364,7 @@ func (s *VAEScene) Draw(dst *image.RGBA) bool {
 	// (a) inputs over their reconstructions
 	a := image.Rect(b.Min.X+pad, top, b.Min.X+pad+colW, top+topH)
 	cell := min((a.Dx()-3*4)/4, (a.Dy()-6)/4)
-	render.Text(dst, a.Min.X, a.Min.Y-label+2, fitText(colW, []string{"test images (odd rows), reconstructions (even)", "inputs / reconstructions"}), textColor)
+	l.text(dst, a.Min.X, a.Min.Y-label+l.px(2), l.fit(colW, []string{"test images (odd rows), reconstructions (even)", "inputs / reconstructions"}))
 	for r := 0; r < 2; r++ {
 		y := a.Min.Y + r*(2*cell+6)
 		imageRow(dst, a.Min.X, y, cell, 4, s.inputs[r*4*v.Spec.Input():], 4, w, h, ch)
@@ -349,10 +373,10 @@ func (s *VAEScene) Draw(dst *image.RGBA) bool {
 	// (b) prior samples, or the decoded 2D manifold
 	bx := image.Rect(a.Max.X+pad, top, a.Max.X+pad+colW, top+topH)
 	if s.manifold != nil {
-		render.Text(dst, bx.Min.X, bx.Min.Y-label+2, fitText(colW, []string{"decoded latent grid (prior quantiles 5-95%)", "latent manifold"}), textColor)
+		l.text(dst, bx.Min.X, bx.Min.Y-label+l.px(2), l.fit(colW, []string{"decoded latent grid (prior quantiles 5-95%)", "latent manifold"}))
 		imageGrid(dst, bx, s.manifold, vaeManifold, w, h, ch, 0)
 	} else {
-		render.Text(dst, bx.Min.X, bx.Min.Y-label+2, fitText(colW, []string{"samples: decoded z ~ N(0, I)", "samples"}), textColor)
+		l.text(dst, bx.Min.X, bx.Min.Y-label+l.px(2), l.fit(colW, []string{"samples: decoded z ~ N(0, I)", "samples"}))
 		imageGrid(dst, bx, s.samples, 4, w, h, ch, 4)
 	}
 	// (c) latent codes of the test images, coloured by class
@@ -362,7 +386,7 @@ func (s *VAEScene) Draw(dst *image.RGBA) bool {
 	if v.Spec.Latent > 2 {
 		what = "codes, 2 principal axes"
 	}
-	render.Text(dst, cx.Min.X, cx.Min.Y-label+2, fitText(b.Max.X-cx.Min.X, []string{"test " + what + fmt.Sprintf(" (latent %d)", v.Spec.Latent), what}), textColor)
+	l.text(dst, cx.Min.X, cx.Min.Y-label+l.px(2), l.fit(b.Max.X-cx.Min.X, []string{"test " + what + fmt.Sprintf(" (latent %d)", v.Spec.Latent), what}))
 	fill(dst.SubImage(cx).(*image.RGBA), panelBack)
 	if s.haveCodes {
 		s.drawCodes(dst.SubImage(cx).(*image.RGBA))
@@ -371,24 +395,23 @@ func (s *VAEScene) Draw(dst *image.RGBA) bool {
 	bottom := top + topH + pad + label
 	chartW := (b.Dx() - 3*pad) * 5 / 9
 	chart := image.Rect(b.Min.X+pad, bottom-label, b.Min.X+pad+chartW, b.Max.Y-pad)
-	if chart.Dy() > 60 {
+	if chart.Dy() > l.px(60) {
 		render.LineChart(dst, chart, []render.Series{
-			{Name: "train -ELBO", X: s.trainHist.x, Y: s.trainHist.y, Color: color.RGBA{120, 180, 255, 255}},
-			{Name: "test -ELBO", X: s.testHist.x, Y: s.testHist.y, Color: color.RGBA{255, 170, 60, 255}},
-			{Name: "test reconstruction -log p(x|z)", X: s.recHist.x, Y: s.recHist.y, Color: color.RGBA{120, 220, 140, 255}},
-			{Name: "test KL(q(z|x) || p(z))", X: s.klHist.x, Y: s.klHist.y, Color: color.RGBA{230, 120, 220, 255}},
-		}, render.ChartOptions{Title: "-ELBO = reconstruction + KL (nats per image)", XLabel: "step",
-			Background: background, Foreground: textColor})
+			{Name: "train -ELBO", X: s.trainHist.x, Y: s.trainHist.y, Color: l.curve(0)},
+			{Name: "test -ELBO", X: s.testHist.x, Y: s.testHist.y, Color: l.curve(1)},
+			{Name: "test reconstruction -log p(x|z)", X: s.recHist.x, Y: s.recHist.y, Color: l.curve(2)},
+			{Name: "test KL(q(z|x) || p(z))", X: s.klHist.x, Y: s.klHist.y, Color: l.curve(3)},
+		}, l.chart("-ELBO = reconstruction + KL (nats per image)"))
 	}
 	// (e) least and most likely test images by the IWAE bound
 	e := image.Rect(chart.Max.X+pad, bottom, b.Max.X-pad, b.Max.Y-pad)
-	render.Text(dst, e.Min.X, e.Min.Y-label+2, fitText(e.Dx(), []string{
-		fmt.Sprintf("least likely by IWAE (K=%d); red: planted negatives", vaeIWK), "least likely (IWAE)"}), textColor)
-	if s.haveIW && e.Dx() > 40 {
+	l.text(dst, e.Min.X, e.Min.Y-label+l.px(2), l.fit(e.Dx(), []string{
+		fmt.Sprintf("least likely by IWAE (K=%d); red: planted negatives", vaeIWK), "least likely (IWAE)"}))
+	if s.haveIW && e.Dx() > l.px(40) {
 		cell := min((e.Dx()-3*6)/4, (e.Dy()-4*label)/4)
 		s.drawRanked(dst, e.Min.X, e.Min.Y, cell, s.worst, s.worstLP)
 		y := e.Min.Y + 2*(cell+label) + label
-		render.Text(dst, e.Min.X, y-label+2, "most likely", textColor)
+		l.text(dst, e.Min.X, y-label+l.px(2), "most likely")
 		s.drawRanked(dst, e.Min.X, y, cell, s.best, s.bestLP)
 	}
 	// epochs from the step count, so a loaded model's count goes on
@@ -396,7 +419,7 @@ func (s *VAEScene) Draw(dst *image.RGBA) bool {
 	if !math.IsNaN(s.testRec) {
 		status += fmt.Sprintf("  test -ELBO %.1f = %.1f + %.1f", s.testRec+s.testKL, s.testRec, s.testKL)
 	}
-	render.Text(dst, b.Max.X-pad-render.TextWidth(status), b.Min.Y+3, status, dimText)
+	l.font().Draw(dst, b.Max.X-pad-l.font().Width(status), b.Min.Y+l.px(3), status, l.theme.DimText)
 	return true
 }
 
@@ -404,15 +427,16 @@ func (s *VAEScene) Draw(dst *image.RGBA) bool {
 func (s *VAEScene) drawRanked(dst *image.RGBA, x, y, cell int, idx []int, lp []float64) {
 	v := s.run.Model
 	w, h, ch := v.Spec.Width, v.Spec.Height, v.Spec.Channels
-	const gap = 6
+	l := s.look
+	gap := l.px(6)
 	for i, k := range idx {
-		p := image.Pt(x+(i%4)*(cell+gap), y+(i/4)*(cell+render.LineHeight+4))
+		p := image.Pt(x+(i%4)*(cell+gap), y+(i/4)*(cell+l.font().Height()+l.px(4)))
 		r := image.Rectangle{Min: p, Max: p.Add(image.Pt(cell, cell))}
 		drawPixels(dst, r, s.scored.Image(k), w, h, ch)
 		if k >= s.odd {
-			frame(dst, r, oddFrame, 2)
+			frame(dst, r, oddFrame, l.px(2))
 		}
-		render.Text(dst, r.Min.X, r.Max.Y+1, fmt.Sprintf("%.0f", lp[i]), dimText)
+		l.font().Draw(dst, r.Min.X, r.Max.Y+l.px(1), fmt.Sprintf("%.0f", lp[i]), l.theme.DimText)
 	}
 }
 
@@ -427,14 +451,9 @@ func (s *VAEScene) drawCodes(dst *image.RGBA) {
 				pts = append(pts, s.shownCodes[2*i], s.shownCodes[2*i+1])
 			}
 		}
-		render.Scatter(dst, s.shownView, pts, classColor(test.Classes, k), 2)
+		render.Scatter(dst, s.shownView, pts, classColor(test.Classes, k), s.look.pxf(2))
 	}
-	r := dst.Bounds()
-	for k, name := range test.Classes {
-		y := r.Min.Y + 4 + k*render.LineHeight
-		fill(dst.SubImage(image.Rect(r.Min.X+4, y+3, r.Min.X+11, y+10)).(*image.RGBA), classColor(test.Classes, k))
-		render.Text(dst, r.Min.X+14, y, name, textColor)
-	}
+	classLegend(dst, test.Classes, s.look)
 }
 
 // vaeRunFromModel builds a run around a loaded model, on the images of
