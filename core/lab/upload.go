@@ -33,10 +33,11 @@ func TargetFromFile(name string, b []byte) (data.Target, error) {
 }
 
 // NewSceneOnFile builds the flow scene c describes on a target made from a
-// file; nothing is built if the file is bad.
+// file; nothing is built if the file is bad. The vae and morph scenes learn
+// image sets instead (ReadImageSet, NewSceneOnImages).
 func NewSceneOnFile(c Config, name string, b []byte) (Scene, error) {
 	if c.Scene == "vae" || c.Scene == "morph" {
-		return nil, fmt.Errorf("the %s scene learns images, not %s: train on your own images with likelab train vae --data FOLDER|npy:FILE|mnist:DIR and load the model here", c.Scene, name)
+		return nil, fmt.Errorf("the %s scene learns sets of images, not %s: give it .npy files, MNIST's IDX files or a folder with a sub-folder of pictures per class (or train on anything with likelab train vae and load the model here)", c.Scene, name)
 	}
 	t, err := TargetFromFile(name, b)
 	if err != nil {

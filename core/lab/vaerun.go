@@ -17,9 +17,10 @@ var (
 	// PosteriorNames are the VAE posteriors (vae.Posteriors).
 	PosteriorNames = slices.Clone(vae.Posteriors)
 	// DatasetNames are the image sets the VAE scenes learn: the procedural
-	// fruits, or MNIST where its files can be found (natively, in the Go
-	// module cache; see data.FindGoMNIST).
-	DatasetNames = []string{"fruits", "mnist"}
+	// fruits, MNIST where its files can be found (natively, in the Go
+	// module cache; see data.FindGoMNIST), or the user's own files
+	// (FilesDataset, see NewOn).
+	DatasetNames = []string{"fruits", "mnist", FilesDataset}
 	// PathNames are the morph scene's latent paths.
 	PathNames = []string{"linear", "slerp", "flow"}
 	// ClassNames are the classes a morph can start or end at: the fruits,
@@ -95,6 +96,8 @@ func VAEData(name string, size int, seed uint64) (trainSet, testSet *data.Images
 		}
 		testSet = all.Subset(seq(vaeTestImages)).Binarized(vaeBinarizeSeed)
 		return trainSet, testSet, nil
+	case FilesDataset:
+		return nil, nil, ErrNeedFiles
 	}
 	return nil, nil, fmt.Errorf("dataset %q is not one of %v", name, DatasetNames)
 }
