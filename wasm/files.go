@@ -63,6 +63,10 @@ func (a *app) saveModel() {
 // said on the page and the current model stays.
 func (a *app) loadFiles(files js.Value) {
 	n := files.Length()
+	if names := fileNames(files); lab.IsImageSet(a.cfg.Scene, names) {
+		a.useImageSet(files, names)
+		return
+	}
 	if n == 1 {
 		name := strings.ToLower(files.Index(0).Get("name").String())
 		for _, ext := range []string{".csv", ".txt", ".png", ".jpg", ".jpeg"} {
@@ -183,6 +187,190 @@ func (a *app) useDataFile(f js.Value) {
 		return nil
 	})
 	f.Call("arrayBuffer").Call("then", then, fail)
+}
+
+// useData takes the files picked with Your data… or Folder…: an image set
+// for the vae and morph scenes (lab.IsImageSet), else one file of points
+// or a picture for a 2D target.
+func (a *app) useData(files js.Value) {
+	if files.Length() == 0 {
+		return
+	}
+	if names := fileNames(files); lab.IsImageSet(a.cfg.Scene, names) {
+		a.useImageSet(files, names)
+		return
+	}
+	a.useDataFile(files.Index(0))
+}
+
+// fileNames returns the names of a FileList's files with the relative paths
+// a picked folder gives them (apples/red/1.png), which say their classes.
+func fileNames(files js.Value) []string {
+	names := make([]string, files.Length())
+	for i := range names {
+		f := files.Index(i)
+		names[i] = f.Get("name").String()
+		if rel := f.Get("webkitRelativePath"); rel.Type() == js.TypeString && rel.String() != "" {
+			names[i] = rel.String()
+		}
+	}
+	return names
+}
+
+// imageFile is one file of an image set as the page read it: the bytes stay
+// in a JavaScript ArrayBuffer, handed to the worker without a copy here.
+type imageFile struct {
+	name string
+	size int64
+	buf  js.Value
+}
+
+// readProgressAfter is how long reading and decoding files may take before
+// the page says how far it has got.
+const readProgressAfter = time.Second
+
+// useImageSet reads the files an image set needs (lab.PlanImageSet: the
+// first bytes of a big .npy file, some of the pictures of a big folder) and
+// trains the vae or morph scene on them. Progress is shown when it takes
+// over a second; a bad file is named in a message and the current run goes
+// on.
+func (a *app) useImageSet(files js.Value, names []string) {
+	sizes := make([]int64, len(names))
+	for i := range sizes {
+		sizes[i] = int64(files.Index(i).Get("size").Float())
+	}
+	plan, err := lab.PlanImageSet(names, sizes)
+	if err != nil {
+		a.notice("Not trained on your files (the current run goes on): " + err.Error())
+		return
+	}
+	var read []imageFile
+	var problems []string
+	start, lastNote := time.Now(), time.Time{}
+	pending, total := 0, 0
+	for _, n := range plan {
+		if n > 0 {
+			total++
+		}
+	}
+	finish := func() {
+		if pending > 0 {
+			if now := time.Now(); now.Sub(start) > readProgressAfter && now.Sub(lastNote) > readProgressAfter/4 {
+				lastNote = now
+				msg := fmt.Sprintf("Reading your files: %d of %d…", total-pending, total)
+				a.queue = append(a.queue, func(a *app) { a.notice(msg) })
+			}
+			return
+		}
+		a.queue = append(a.queue, func(a *app) {
+			if len(problems) > 0 {
+				a.notice("Not trained on your files (the current run goes on): " + strings.Join(problems, "; "))
+				return
+			}
+			a.learnImages(read, start)
+		})
+	}
+	for i, n := range plan {
+		if n == 0 {
+			continue
+		}
+		f, name := files.Index(i), names[i]
+		pending++
+		var then, fail js.Func
+		release := func() { then.Release(); fail.Release() }
+		then = js.FuncOf(func(_ js.Value, args []js.Value) any {
+			read = append(read, imageFile{name: name, size: sizes[i], buf: args[0]})
+			pending--
+			release()
+			finish()
+			return nil
+		})
+		fail = js.FuncOf(func(_ js.Value, args []js.Value) any {
+			problems = append(problems, name+" could not be read")
+			pending--
+			release()
+			finish()
+			return nil
+		})
+		f.Call("slice", 0, float64(n)).Call("arrayBuffer").Call("then", then, fail)
+	}
+}
+
+// learnImages hands the read files to the host, which builds the scene on
+// them; the decoding's progress is shown once it all takes over a second.
+func (a *app) learnImages(files []imageFile, start time.Time) {
+	var lastNote time.Time
+	a.host.useImages(a.cfg, files, func(done, total int) {
+		if now := time.Now(); now.Sub(start) > readProgressAfter && now.Sub(lastNote) > readProgressAfter/4 {
+			lastNote = now
+			msg := fmt.Sprintf("Decoding your images: %d of %d files…", done, total)
+			a.queue = append(a.queue, func(a *app) { a.notice(msg) })
+		}
+	}, func(cfg lab.Config, about string, err error) {
+		a.queue = append(a.queue, func(a *app) {
+			if err != nil {
+				a.notice("Not trained on your files (the current run goes on): " + err.Error())
+				return
+			}
+			a.started = true
+			a.cfg, a.hashErr, a.lastErr = cfg, "", ""
+			a.lastSave = time.Time{}
+			replaceHash(cfg.Hash())
+			if a.panel != nil {
+				a.panel.addClassOptions()
+				a.panel.sync(cfg)
+			}
+			a.notice("Training on " + about + ". (A link cannot carry your files: share them with it.)")
+		})
+	})
+}
+
+// addClassOptions offers the classes of a user's image set (lab.ClassNames
+// grows with them) as the morph's endpoints.
+func (p *panel) addClassOptions() {
+	for _, name := range []string{"from", "to"} {
+		sel, ok := p.controls[name]
+		if !ok {
+			continue
+		}
+		have := map[string]bool{}
+		opts := sel.Get("options")
+		for i := 0; i < opts.Length(); i++ {
+			have[opts.Index(i).Get("value").String()] = true
+		}
+		for _, c := range lab.ClassNames {
+			if !have[c] {
+				o := document().Call("createElement", "option")
+				o.Set("textContent", c)
+				o.Set("value", c)
+				sel.Call("appendChild", o)
+			}
+		}
+	}
+}
+
+// folderPicker makes the Folder… button and its hidden input, which picks
+// a whole folder (one sub-folder of pictures per class, as Fruits-360 is
+// laid out) for the vae and morph scenes.
+func (p *panel) folderPicker() (button, input js.Value) {
+	input = document().Call("createElement", "input")
+	input.Set("type", "file")
+	input.Set("webkitdirectory", true)
+	input.Set("multiple", true)
+	input.Get("style").Set("display", "none")
+	input.Set("id", "folder-input")
+	change := js.FuncOf(func(this js.Value, args []js.Value) any {
+		p.a.useData(input.Get("files"))
+		input.Set("value", "")
+		return nil
+	})
+	p.funcs = append(p.funcs, change)
+	input.Call("addEventListener", "change", change)
+	button = document().Call("createElement", "button")
+	button.Set("textContent", "Folder…")
+	button.Set("title", "train the VAE on a folder of pictures with one sub-folder per class (the sub-folders' names are the classes)")
+	p.onClick(button, func() { input.Call("click") })
+	return button, input
 }
 
 // Recording limits: 5 frames a second for at most 30 s, pictures reduced to

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"image"
+	"syscall/js"
 	"time"
 
 	"likelab/core/lab"
@@ -42,6 +43,12 @@ type host interface {
 	// user gave (CSV points or a picture); done runs with nil or the problem,
 	// in which case the old scene goes on.
 	useFile(cfg lab.Config, name string, b []byte, done func(error))
+	// useImages replaces the scene with the vae or morph scene on an image
+	// set made from the user's files (lab.ReadImageSet), which the host keeps
+	// for later scenes of dataset=files; progress counts the files decoded;
+	// done runs with the new configuration and a description of the set, or
+	// with the problem, in which case the old scene goes on.
+	useImages(cfg lab.Config, files []imageFile, progress func(done, total int), done func(cfg lab.Config, about string, err error))
 	// bench measures the core's speed where the scene would train (lab.Bench)
 	// and calls progress with each stage and done with the JSON result.
 	bench(progress func(string), done func(json string))
@@ -51,12 +58,13 @@ type host interface {
 
 // localHost runs the scene on the page's own thread.
 type localHost struct {
-	scene lab.Scene
-	err   string
+	scene  lab.Scene
+	err    string
+	images *lab.ImageSet // the user's image set, for dataset=files
 }
 
 func (h *localHost) configure(cfg lab.Config) {
-	s, err := lab.New(cfg)
+	s, err := lab.NewOn(cfg, h.images)
 	if err != nil {
 		h.err = "Could not start this configuration: " + err.Error()
 		return
@@ -119,6 +127,26 @@ func (h *localHost) useFile(cfg lab.Config, name string, b []byte, done func(err
 		h.scene, h.err = s, ""
 	}
 	done(err)
+}
+
+func (h *localHost) useImages(cfg lab.Config, files []imageFile, progress func(int, int), done func(lab.Config, string, error)) {
+	up := make([]lab.UploadFile, len(files))
+	for i, f := range files {
+		up[i] = lab.UploadFile{Name: f.name, Size: f.size, Data: bytesFromJS(js.Global().Get("Uint8Array").New(f.buf))}
+	}
+	set, err := lab.ReadImageSet(up, progress)
+	if err != nil {
+		done(cfg, "", err)
+		return
+	}
+	s, c, err := lab.NewSceneOnImages(cfg, set)
+	if err != nil {
+		done(cfg, "", err)
+		return
+	}
+	lab.AddClassNames(set.Classes()...)
+	h.scene, h.err, h.images = s, "", set
+	done(c, set.About(), nil)
 }
 
 func (h *localHost) bench(progress func(string), done func(string)) {

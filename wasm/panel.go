@@ -95,20 +95,22 @@ func (a *app) buildPanel() {
 	p.onClick(load, func() { picker.Call("click") })
 	dataPicker := el("input", "")
 	dataPicker.Set("type", "file")
-	dataPicker.Set("accept", ".csv,.txt,.png,.jpg,.jpeg")
+	// points or a picture for a 2D target; .npy, IDX (.gz, …-ubyte) or
+	// pictures as an image set for the VAE scenes (files.go useData)
+	dataPicker.Set("accept", ".csv,.txt,.png,.jpg,.jpeg,.npy,.gz,.idx3-ubyte,.idx1-ubyte,.idx")
+	dataPicker.Set("multiple", true)
 	dataPicker.Get("style").Set("display", "none")
 	dataPicker.Set("id", "data-input")
 	dataChange := js.FuncOf(func(this js.Value, args []js.Value) any {
-		if fl := dataPicker.Get("files"); fl.Length() > 0 {
-			a.useDataFile(fl.Index(0))
-		}
+		a.useData(dataPicker.Get("files"))
 		dataPicker.Set("value", "")
 		return nil
 	})
 	p.funcs = append(p.funcs, dataChange)
 	dataPicker.Call("addEventListener", "change", dataChange)
 	yours := el("button", "Your data…")
-	yours.Set("title", "train on your own x,y points (.csv) or a picture (dark = likely); or drop the file on the page")
+	yours.Set("title", "train on your own x,y points (.csv) or a picture (dark = likely); VAE scenes: .npy files (a class each) or MNIST's IDX files; or drop them on the page")
+	folder, folderInput := p.folderPicker()
 	p.onClick(yours, func() { dataPicker.Call("click") })
 	export := el("button", "PNG")
 	export.Set("title", "download the picture")
@@ -119,7 +121,7 @@ func (a *app) buildPanel() {
 	gifButton := el("button", "GIF")
 	gifButton.Set("title", "record the picture as an animated GIF; press again to stop and download")
 	p.onClick(gifButton, func() { a.queue = append(a.queue, (*app).toggleGIF) })
-	for _, b := range []js.Value{save, load, yours, p.draw, export, gifButton, picker, dataPicker} {
+	for _, b := range []js.Value{save, load, yours, folder, p.draw, export, gifButton, picker, dataPicker, folderInput} {
 		files.Call("appendChild", b)
 	}
 	root.Call("appendChild", files)

@@ -35,6 +35,7 @@ type workerHost struct {
 	saving  map[int]func(config, weights []byte, err error)
 	loading map[int]func(lab.Config, error)
 	using   map[int]func(error)
+	imaging map[int]imagesReply
 
 	benchProgress func(string)
 	benchDone     func(string)
@@ -48,7 +49,7 @@ func newWorkerHost() *workerHost {
 		return nil
 	}
 	h := &workerHost{st: lab.NoStatus(), saving: map[int]func([]byte, []byte, error){},
-		loading: map[int]func(lab.Config, error){}, using: map[int]func(error){}}
+		loading: map[int]func(lab.Config, error){}, using: map[int]func(error){}, imaging: map[int]imagesReply{}}
 	h.onMsg = js.FuncOf(func(this js.Value, args []js.Value) any {
 		h.receive(args[0].Get("data"))
 		return nil
@@ -156,6 +157,31 @@ func (h *workerHost) receive(d js.Value) {
 			return
 		}
 		done(nil)
+	case "imagesProgress":
+		if r, ok := h.imaging[d.Get("id").Int()]; ok {
+			r.progress(d.Get("done").Int(), d.Get("total").Int())
+		}
+	case "images":
+		id := d.Get("id").Int()
+		r, ok := h.imaging[id]
+		delete(h.imaging, id)
+		if !ok {
+			return
+		}
+		if e := d.Get("error"); e.Truthy() {
+			r.done(h.cfg, "", errors.New(e.String()))
+			return
+		}
+		// the set's classes may be the morph's endpoints: the hash names them
+		cl := d.Get("classes")
+		for i := 0; i < cl.Length(); i++ {
+			lab.AddClassNames(cl.Index(i).String())
+		}
+		cfg, err := lab.ParseHash(d.Get("hash").String())
+		if err == nil {
+			h.cfg = cfg
+		}
+		r.done(cfg, d.Get("about").String(), err)
 	case "benchProgress":
 		if h.benchProgress != nil {
 			h.benchProgress(d.Get("text").String())
@@ -224,6 +250,25 @@ func (h *workerHost) useFile(cfg lab.Config, name string, b []byte, done func(er
 	h.nextID++
 	h.using[h.nextID] = done
 	h.post(map[string]any{"type": "file", "id": h.nextID, "hash": cfg.Hash(), "name": name, "bytes": bytesToJS(b)})
+}
+
+// imagesReply is what the page waits for while the worker reads an image set.
+type imagesReply struct {
+	progress func(done, total int)
+	done     func(lab.Config, string, error)
+}
+
+// useImages hands the files' bytes over to the worker (transferred, not
+// copied: the page keeps none of them).
+func (h *workerHost) useImages(cfg lab.Config, files []imageFile, progress func(int, int), done func(lab.Config, string, error)) {
+	h.nextID++
+	h.imaging[h.nextID] = imagesReply{progress, done}
+	names, sizes, bufs := make([]any, len(files)), make([]any, len(files)), make([]any, len(files))
+	for i, f := range files {
+		names[i], sizes[i], bufs[i] = f.name, float64(f.size), f.buf
+	}
+	msg := js.ValueOf(map[string]any{"type": "images", "id": h.nextID, "hash": cfg.Hash(), "names": names, "sizes": sizes, "buffers": bufs})
+	h.w.Call("postMessage", msg, js.ValueOf(bufs))
 }
 
 func (h *workerHost) bench(progress func(string), done func(string)) {

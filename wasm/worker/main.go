@@ -5,9 +5,11 @@
 // full speed and posts its status and pictures to the page.
 //
 // Messages in: {type: "configure", hash}, {type: "size", w, h}, {type:
-// "play"|"pause"|"toggle"|"step"|"reset"}. Messages out: {type: "status",
-// json, problem} several times a second and {type: "frame", w, h, pixels}
-// whenever the picture changed.
+// "play"|"pause"|"toggle"|"step"|"reset"}, {type: "images", id, hash, names,
+// sizes, buffers} (a user's image set). Messages out: {type: "status",
+// json, problem} several times a second, {type: "frame", w, h, pixels}
+// whenever the picture changed, and {type: "imagesProgress", id, done,
+// total} then {type: "images", id, hash, classes, about | error}.
 package main
 
 import (
@@ -47,6 +49,7 @@ type worker struct {
 	// unseen says the page has not had a picture of this scene at this size.
 	unseen  bool
 	builtAt time.Time
+	images  *lab.ImageSet // the user's image set, for dataset=files
 }
 
 func main() {
@@ -130,6 +133,8 @@ func (w *worker) handle(m js.Value) {
 		w.load(m)
 	case "file":
 		w.useFile(m)
+	case "images":
+		w.useImages(m)
 	case "bench":
 		// measured here, where training runs; the page stays responsive
 		res := lab.Bench(lab.BenchOptions{Seconds: m.Get("seconds").Float(), Progress: func(s string) {
@@ -157,7 +162,7 @@ func (w *worker) handle(m js.Value) {
 }
 
 func (w *worker) build(cfg lab.Config) {
-	s, err := lab.New(cfg)
+	s, err := lab.NewOn(cfg, w.images)
 	if err != nil {
 		w.problem = "Could not start this configuration: " + err.Error()
 		return
@@ -225,6 +230,58 @@ func (w *worker) useFile(m js.Value) {
 	}
 	w.cfg, w.scene, w.problem, w.unseen, w.builtAt = cfg, s, "", true, time.Now()
 }
+
+// useImages trains the vae or morph scene on an image set made from the
+// user's files, and keeps the set for later scenes of dataset=files; bad
+// files leave the current scene as it was. The page hears how far the
+// decoding has got every imagesProgressEvery.
+func (w *worker) useImages(m js.Value) {
+	id := m.Get("id").Int()
+	reply := map[string]any{"type": "images", "id": id}
+	defer func() { w.self.Call("postMessage", reply) }()
+	cfg, err := lab.ParseHash(m.Get("hash").String())
+	if err != nil {
+		reply["error"] = err.Error()
+		return
+	}
+	names, sizes, bufs := m.Get("names"), m.Get("sizes"), m.Get("buffers")
+	files := make([]lab.UploadFile, names.Length())
+	for i := range files {
+		arr := js.Global().Get("Uint8Array").New(bufs.Index(i))
+		b := make([]byte, arr.Get("length").Int())
+		js.CopyBytesToGo(b, arr)
+		files[i] = lab.UploadFile{Name: names.Index(i).String(), Size: int64(sizes.Index(i).Float()), Data: b}
+	}
+	var last time.Time
+	set, err := lab.ReadImageSet(files, func(done, total int) {
+		if now := time.Now(); now.Sub(last) >= imagesProgressEvery || done == total {
+			last = now
+			w.self.Call("postMessage", map[string]any{"type": "imagesProgress", "id": id, "done": done, "total": total})
+		}
+	})
+	if err != nil {
+		reply["error"] = err.Error()
+		return
+	}
+	s, c, err := lab.NewSceneOnImages(cfg, set)
+	if err != nil {
+		reply["error"] = err.Error()
+		return
+	}
+	classes := set.Classes()
+	lab.AddClassNames(classes...)
+	w.cfg, w.scene, w.problem, w.unseen, w.builtAt, w.images = c, s, "", true, time.Now(), set
+	list := make([]any, len(classes))
+	for i, c := range classes {
+		list[i] = c
+	}
+	reply["hash"], reply["classes"], reply["about"] = c.Hash(), list, set.About()
+}
+
+// imagesProgressEvery is how often the page hears how far the decoding of
+// an image set has got: often enough to look alive, rarely enough not to
+// flood it for thousands of small pictures.
+const imagesProgressEvery = 200 * time.Millisecond
 
 func (w *worker) postFrame() {
 	if w.rgba == nil || !w.scene.Draw(w.rgba) {

@@ -1,0 +1,146 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"likelab/core/data"
+)
+
+// TestUploadImageSet gives the vae scene two .npy files of 28×28 grey
+// bitmaps as Quick, Draw!'s are (drawn from the procedural fruits): the VAE
+// trains on them, then the morph scene joins their two classes, whose names
+// the page has never heard of; a truncated .npy is refused with a message
+// naming it, and the morph's training goes on.
+func TestUploadImageSet(t *testing.T) {
+	findChromium(t)
+	base := startServer(t, buildSite(t))
+	b := newBrowser(t, base)
+	b.navigate(t, "#scene=vae&hidden=64")
+	ctx := b.ctx
+	fruit, err := poll(ctx, 90*time.Second, "the fruit VAE to train", func(s Status) bool { return s.Step > 10 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	apples, bananas := filepath.Join(dir, "grey apple.npy"), filepath.Join(dir, "grey banana.npy")
+	writeFile(t, apples, greyFruitNPY(t, "apple", uploadImages))
+	writeFile(t, bananas, greyFruitNPY(t, "banana", uploadImages))
+
+	// through the model picker, which takes dropped files too: the page
+	// tells an image set from a model by the files' names
+	upload(t, b, apples, bananas)
+	msg := waitMessage(t, b, "Training on")
+	t.Logf("uploaded: %q", msg)
+	for _, want := range []string{fmt.Sprint(2*uploadImages, " images of 28×28"), "grey apple, grey banana", "cannot carry your files"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("the message %q does not say %q", msg, want)
+		}
+	}
+	if h, err := pollHash(ctx, 10*time.Second, "dataset=files"); err != nil {
+		t.Errorf("the link does not say the images came from files: %v", err)
+	} else if !strings.Contains(h, "from=grey%20apple") {
+		t.Errorf("hash %q: the morph's endpoints are not the files' classes", h)
+	}
+	st := restarted(t, ctx, "vae", fruit.Step, 30)
+	if st.Error != "" {
+		t.Errorf("vae on the files: %q", st.Error)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	checkCanvas(t, ctx, "upload-vae")
+
+	// the morph scene on the same files: the worker kept them
+	if _, err := eval[any](ctx, `window.likelab.configure("scene=morph&hidden=64&dataset=files&path=linear&from=grey%20banana&to=grey%20apple")`); err != nil {
+		t.Fatal(err)
+	}
+	st = restarted(t, ctx, "morph", st.Step, 20)
+	if st.Error != "" {
+		t.Errorf("morph on the files: %q", st.Error)
+	}
+	waitForPicture(t, b, 60*time.Second)
+	checkCanvas(t, ctx, "upload-morph")
+	// the panel offers the files' classes as the morph's endpoints
+	if from, _ := eval[string](ctx, `document.querySelector("select[name=from]").value`); from != "grey banana" {
+		t.Errorf("the panel's from shows %q; want grey banana", from)
+	}
+
+	// a truncated .npy: named in the message; the morph trains on
+	good, _ := os.ReadFile(apples)
+	bad := filepath.Join(dir, "cut.npy")
+	writeFile(t, bad, good[:len(good)-1000])
+	before, _ := status(ctx)
+	useFile(t, b, bad) // through Your data…
+	msg = waitMessage(t, b, "cut.npy")
+	t.Logf("truncated file: %q", msg)
+	if !strings.Contains(msg, "truncated") || !strings.Contains(msg, "current run goes on") {
+		t.Errorf("the message %q does not say the file is truncated and the run goes on", msg)
+	}
+	if _, err := poll(ctx, 30*time.Second, "the morph's training to go on", func(s Status) bool {
+		return s.Scene == "morph" && s.Step > before.Step+20
+	}); err != nil {
+		t.Error(err)
+	}
+	b.check(t)
+}
+
+// restarted waits for a new scene of the given kind to replace one that
+// had trained past step from (its count starts again from 0) and to take
+// more than steps steps, and returns its status.
+func restarted(t *testing.T, ctx context.Context, scene string, from, steps int) Status {
+	t.Helper()
+	if _, err := poll(ctx, 30*time.Second, "the new "+scene+" scene", func(s Status) bool { return s.Scene == scene && s.Step < from }); err != nil {
+		t.Fatal(err)
+	}
+	st, err := poll(ctx, 60*time.Second, fmt.Sprintf("%d steps of the new %s scene", steps, scene), func(s Status) bool { return s.Step > steps })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// uploadImages bitmaps per class: a few hundred, as a user's first try
+// would have, and enough for a VAE to tell two fruits apart in a minute.
+const uploadImages = 200
+
+// greyFruitNPY returns a .npy file of n procedural fruits of one kind as
+// 28×28 grey bitmaps, bright on black like Quick, Draw!'s doodles.
+func greyFruitNPY(t *testing.T, kind string, n int) []byte {
+	t.Helper()
+	const side = 28
+	im, err := data.Fruits(n, data.FruitOptions{Size: side, Kinds: []string{kind}, Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pix := make([]byte, 0, n*side*side)
+	for i := 0; i < im.N(); i++ {
+		p := im.Image(i)
+		for j := 0; j < side*side; j++ {
+			luma := 0.299*p[3*j] + 0.587*p[3*j+1] + 0.114*p[3*j+2] // Rec. 601
+			pix = append(pix, byte(255*(1-luma)+0.5))
+		}
+	}
+	// numpy's format 1.0: magic, version, header length, a dict padded with
+	// spaces to a multiple of 64 bytes and ended by a newline, the array
+	h := fmt.Sprintf("{'descr': '|u1', 'fortran_order': False, 'shape': (%d, %d), }", n, side*side)
+	h += strings.Repeat(" ", 63-(10+len(h))%64) + "\n"
+	var b bytes.Buffer
+	b.WriteString("\x93NUMPY\x01\x00")
+	binary.Write(&b, binary.LittleEndian, uint16(len(h)))
+	b.WriteString(h)
+	b.Write(pix)
+	return b.Bytes()
+}
+
+func writeFile(t *testing.T, path string, b []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
