@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every native Go fuzz test of the module for FUZZTIME each (default
-# 60s) and prints one line per target: package, name, executions, result.
+# 60s; a count such as 1000000x runs that many executions) and prints one
+# line per target: package, name, executions, result. -timeout 0: go test's
+# default 10-minute limit would otherwise end a long fuzz run as a failure.
 # New fuzz tests are found by name (func FuzzXxx in a _test.go file), so a
 # parser that gains a fuzzer joins without editing this script.
 # What a fuzzer finds is kept in that package's testdata/fuzz and becomes a
@@ -15,7 +17,7 @@ while IFS=: read -r file name; do
 	pkg=./$(dirname "$file")
 	log=$(mktemp)
 	echo "== $pkg $name ($FUZZTIME)"
-	if $GO test "$pkg" -run '^$' -fuzz "^${name}\$" -fuzztime "$FUZZTIME" >"$log" 2>&1; then
+	if $GO test "$pkg" -run '^$' -fuzz "^${name}\$" -fuzztime "$FUZZTIME" -timeout 0 >"$log" 2>&1; then
 		result=ok
 	else
 		result=FAILED
