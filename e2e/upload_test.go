@@ -5,11 +5,15 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"image"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 
 	"likelab/core/data"
 )
@@ -87,6 +91,56 @@ func TestUploadImageSet(t *testing.T) {
 	}); err != nil {
 		t.Error(err)
 	}
+	b.check(t)
+}
+
+// TestUploadFolder picks a folder of PNG pictures, one sub-folder per
+// class, with the Folder… button's input (webkitdirectory): the vae scene
+// learns them in colour.
+func TestUploadFolder(t *testing.T) {
+	findChromium(t)
+	base := startServer(t, buildSite(t))
+	b := newBrowser(t, base)
+	b.navigate(t, "#scene=flow&layers=2&hidden=16")
+	ctx := b.ctx
+	flow, err := poll(ctx, 60*time.Second, "the flow to train", func(s Status) bool { return s.Step > 50 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := filepath.Join(t.TempDir(), "fruit")
+	const perClass = 30
+	for _, kind := range []string{"lemon", "strawberry"} {
+		im, err := data.Fruits(perClass, data.FruitOptions{Size: 40, Kinds: []string{kind}, Seed: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.MkdirAll(filepath.Join(root, kind), 0o755)
+		for i := 0; i < im.N(); i++ {
+			pic := image.NewRGBA(image.Rect(0, 0, im.W, im.H))
+			for j := range im.W * im.H {
+				p := im.Image(i)[3*j:]
+				pic.Pix[4*j], pic.Pix[4*j+1], pic.Pix[4*j+2], pic.Pix[4*j+3] = byte(255*p[0]), byte(255*p[1]), byte(255*p[2]), 255
+			}
+			var buf bytes.Buffer
+			png.Encode(&buf, pic)
+			writeFile(t, filepath.Join(root, kind, fmt.Sprintf("%03d.png", i)), buf.Bytes())
+		}
+	}
+	writeFile(t, filepath.Join(root, "notes.txt"), []byte("not a picture: ignored"))
+	if err := chromedp.Do(ctx, chromedp.SetUploadFiles(chromedp.ID("folder-input"), []string{root})); err != nil {
+		t.Fatal(err)
+	}
+	msg := waitMessage(t, b, "Training on")
+	t.Logf("folder: %q", msg)
+	if !strings.Contains(msg, fmt.Sprint(2*perClass, " images of 32×32 in 2 classes (lemon, strawberry)")) {
+		t.Errorf("the message %q does not describe the folder's %d pictures of two classes", msg, 2*perClass)
+	}
+	st := restarted(t, ctx, "vae", flow.Step, 20)
+	if st.Error != "" {
+		t.Errorf("vae on the folder: %q", st.Error)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	checkCanvas(t, ctx, "upload-folder")
 	b.check(t)
 }
 

@@ -118,7 +118,8 @@ func (a *app) listenForMessages() {
 	}))
 }
 
-// listenForDrops loads a saved model dropped anywhere on the page.
+// listenForDrops takes files dropped anywhere on the page: a saved model,
+// data, or an image set (files.go dropped).
 func (a *app) listenForDrops() {
 	doc := document()
 	doc.Call("addEventListener", "dragover", js.FuncOf(func(this js.Value, args []js.Value) any {
@@ -129,7 +130,7 @@ func (a *app) listenForDrops() {
 		ev := args[0]
 		ev.Call("preventDefault")
 		if dt := ev.Get("dataTransfer"); dt.Truthy() {
-			a.loadFiles(dt.Get("files"))
+			a.dropped(dt)
 		}
 		return nil
 	}))

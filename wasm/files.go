@@ -13,6 +13,7 @@ import (
 	"syscall/js"
 	"time"
 
+	"likelab/core/data"
 	"likelab/core/lab"
 	"likelab/render"
 )
@@ -201,6 +202,116 @@ func (a *app) useData(files js.Value) {
 		return
 	}
 	a.useDataFile(files.Index(0))
+}
+
+// dropped takes what a user dropped on the page: files go to loadFiles;
+// folders are walked for their files (an image set of class sub-folders,
+// named by their paths as a picked folder's are).
+func (a *app) dropped(dt js.Value) {
+	var entries []js.Value
+	folder := false
+	if items := dt.Get("items"); items.Truthy() {
+		// entries can be had only while the drop event runs
+		for i := 0; i < items.Length(); i++ {
+			it := items.Index(i)
+			if it.Get("kind").String() != "file" || !it.Get("webkitGetAsEntry").Truthy() {
+				continue
+			}
+			if e := it.Call("webkitGetAsEntry"); e.Truthy() {
+				entries = append(entries, e)
+				folder = folder || e.Get("isDirectory").Bool()
+			}
+		}
+	}
+	if !folder {
+		a.loadFiles(dt.Get("files"))
+		return
+	}
+	files, names := js.Global().Get("Array").New(), []string(nil)
+	var problems []string
+	pending := 0
+	finish := func() {
+		if pending > 0 {
+			return
+		}
+		a.queue = append(a.queue, func(a *app) {
+			switch {
+			case len(problems) > 0:
+				a.notice("Not trained on the dropped folder (the current run goes on): " + strings.Join(problems, "; "))
+			case !lab.IsImageSet(a.cfg.Scene, names):
+				a.notice("Not trained on the dropped folder (the current run goes on): it holds no .npy, IDX or PNG/JPEG images.")
+			default:
+				a.useImageSet(files, names)
+			}
+		})
+	}
+	var visit func(e js.Value)
+	visit = func(e js.Value) {
+		if files.Length()+pending > data.MaxFolderImages {
+			if len(problems) == 0 {
+				problems = append(problems, fmt.Sprintf("more than %d files", data.MaxFolderImages))
+			}
+			return
+		}
+		pending++
+		path := strings.TrimPrefix(e.Get("fullPath").String(), "/")
+		failed := func(js.Value) {
+			problems = append(problems, path+" could not be read")
+			pending--
+			finish()
+		}
+		if !e.Get("isDirectory").Bool() {
+			ok, fail := callbacks(func(f js.Value) {
+				files.Call("push", f)
+				names = append(names, path)
+				pending--
+				finish()
+			}, failed)
+			e.Call("file", ok, fail)
+			return
+		}
+		// readEntries gives a folder's entries in batches until an empty one
+		reader := e.Call("createReader")
+		var more func()
+		more = func() {
+			ok, fail := callbacks(func(list js.Value) {
+				if list.Length() == 0 {
+					pending--
+					finish()
+					return
+				}
+				for i := 0; i < list.Length(); i++ {
+					visit(list.Index(i))
+				}
+				more()
+			}, failed)
+			reader.Call("readEntries", ok, fail)
+		}
+		more()
+	}
+	for _, e := range entries {
+		visit(e)
+	}
+}
+
+// callbacks makes a pair of JavaScript callbacks, of which one will be
+// called once, with its first argument: both are released then.
+func callbacks(ok, fail func(js.Value)) (js.Func, js.Func) {
+	var f, g js.Func
+	wrap := func(h func(js.Value)) func(js.Value, []js.Value) any {
+		return func(_ js.Value, args []js.Value) any {
+			f.Release()
+			g.Release()
+			arg := js.Undefined()
+			if len(args) > 0 {
+				arg = args[0]
+			}
+			h(arg)
+			return nil
+		}
+	}
+	f, g = js.FuncOf(wrap(ok)), js.FuncOf(wrap(fail))
+	return f, g
 }
 
 // fileNames returns the names of a FileList's files with the relative paths
@@ -465,6 +576,9 @@ func autosaveCRC(config string, weights []byte) uint32 {
 func (a *app) maybeAutosave(now time.Time) {
 	if a.saving || now.Sub(a.lastSave) < autosaveEvery || a.status.Step == a.savedStep || a.status.Step == 0 {
 		return
+	}
+	if a.cfg.Dataset == lab.FilesDataset && (a.cfg.Scene == "vae" || a.cfg.Scene == "morph") {
+		return // a reload cannot bring the user's files back, so nothing could resume
 	}
 	a.saving, a.lastSave = true, now
 	step, hash := a.status.Step, a.cfg.Hash()

@@ -307,7 +307,7 @@ func ReadImageSet(files []UploadFile, progress func(done, total int)) (*ImageSet
 		used[i] = files[k].Name
 	}
 	source := describeNames(used)
-	if kind == kindPicture {
+	if kind == kindPicture && len(used) > 3 {
 		source = fmt.Sprintf("%d pictures in %d folders", all.N(), len(all.Classes))
 	}
 	if all.N() < MinImageSetImages {
