@@ -29,15 +29,10 @@ func TestBenchPrintsJSON(t *testing.T) {
 
 func TestBenchBadFlagsExitTwo(t *testing.T) {
 	t.Parallel()
-	for i, args := range [][]string{
-		{"bench", "--only", "flow,gan"},
-		{"bench", "--seconds", "0"},
-		{"bench", "--seconds", "fast"},
-		{"bench", "extra"},
-	} {
-		code, _, stderr := likelab(t, "", args...)
-		if code != 2 || strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
-			t.Errorf("test %d %v: got exit %d, stderr %q want 2 and one line", i, args, code, stderr)
-		}
-	}
+	checkUsage(t, "",
+		"bench --only flow,gan",
+		"bench --seconds 0",
+		"bench --seconds fast",
+		"bench extra",
+	)
 }

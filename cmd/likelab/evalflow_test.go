@@ -15,25 +15,14 @@ func TestReverseKLBadInputExitsTwo(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	mlDir := filepath.Join(dir, "ml")
-	if code, _, stderr := likelab(t, "", "train", "flow", "--data", "moons", "--layers", "2", "--hidden", "4",
-		"--steps", "5", "--out", mlDir); code != 0 {
-		t.Fatalf("train ml: exit %d: %s", code, stderr)
-	}
-	for i, test := range []struct {
-		args []string
-		want string
-	}{
-		{[]string{"train", "flow", "--objective", "rkl", "--out", dir}, "not one of ml, reverse-kl"},
-		{[]string{"train", "flow", "--objective", "reverse-kl", "--out", dir}, "needs --target"},
-		{[]string{"train", "flow", "--objective", "reverse-kl", "--target", "moons", "--out", dir}, "not an energy"},
-		{[]string{"train", "flow", "--target", "energy:u1", "--out", dir}, "--target is for --objective reverse-kl"},
-		{[]string{"eval", "--model", mlDir}, "not an energy"},
-	} {
-		code, _, stderr := likelab(t, "", test.args...)
-		if code != 2 || !strings.Contains(stderr, test.want) || strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
-			t.Errorf("test %d %v: got exit %d, %q; want exit 2 and one line containing %q", i, test.args, code, stderr, test.want)
-		}
-	}
+	trainCLI(t, "flow", "--data", "moons", "--layers", "2", "--hidden", "4", "--steps", "5", "--out", mlDir)
+	checkUsage(t, dir,
+		"train flow --objective rkl --out DIR | not one of ml, reverse-kl",
+		"train flow --objective reverse-kl --out DIR | needs --target",
+		"train flow --objective reverse-kl --target moons --out DIR | not an energy",
+		"train flow --target energy:u1 --out DIR | --target is for --objective reverse-kl",
+		"eval --model DIR/ml | not an energy",
+	)
 }
 
 // TestTrainReverseKLAndEval trains a small flow to an energy from the CLI,
@@ -42,11 +31,8 @@ func TestReverseKLBadInputExitsTwo(t *testing.T) {
 func TestTrainReverseKLAndEval(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "banana")
-	code, _, stderr := likelab(t, "", "train", "flow", "--objective", "reverse-kl", "--target", "energy:banana",
+	trainCLI(t, "flow", "--objective", "reverse-kl", "--target", "energy:banana",
 		"--layers", "2", "--hidden", "16", "--steps", "200", "--lr", "3e-3", "--out", dir)
-	if code != 0 {
-		t.Fatalf("train: exit %d: %s", code, stderr)
-	}
 	mc, err := readModelConfig(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -56,6 +42,8 @@ func TestTrainReverseKLAndEval(t *testing.T) {
 	}
 	var outs [2]string
 	for k := range outs {
+		var code int
+		var stderr string
 		code, outs[k], stderr = likelab(t, "", "eval", "--model", dir, "--n", "4000", "--seed", "3")
 		if code != 0 {
 			t.Fatalf("eval: exit %d: %s", code, stderr)

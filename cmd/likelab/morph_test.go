@@ -17,10 +17,8 @@ func TestMorphWritesGIFAndStrip(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	model := filepath.Join(dir, "model")
-	if code, _, stderr := likelab(t, "", "train", "vae", "--data", "fruits", "--size", "16", "--n", "600",
-		"--hidden", "32", "--latent", "4", "--epochs", "2", "--batch", "50", "--out", model); code != 0 {
-		t.Fatalf("train vae: exit %d: %s", code, stderr)
-	}
+	trainCLI(t, "vae", "--data", "fruits", "--size", "16", "--n", "600",
+		"--hidden", "32", "--latent", "4", "--epochs", "2", "--batch", "50", "--out", model)
 	const frames, scale = 5, 2
 	for _, path := range []string{"linear", "slerp", "flow"} {
 		out := filepath.Join(dir, path+".gif")
@@ -75,17 +73,12 @@ func TestMorphWritesGIFAndStrip(t *testing.T) {
 	if code, _, stderr := likelab(t, "", "morph", "--model", model, "--from", strip, "--frames", "3", "--out", filepath.Join(dir, "x.png")); code != 0 {
 		t.Errorf("image endpoint: exit %d: %s", code, stderr)
 	}
-	for i, args := range [][]string{
-		{"morph"},
-		{"morph", "--model", model, "--out", filepath.Join(dir, "x.jpg")},
-		{"morph", "--model", model, "--out", filepath.Join(dir, "x.gif"), "--path", "zigzag"},
-		{"morph", "--model", model, "--out", filepath.Join(dir, "x.gif"), "--from", "durian"},
-		{"morph", "--model", model, "--out", filepath.Join(dir, "x.gif"), "--frames", "1"},
-		{"morph", "--model", filepath.Join(dir, "missing"), "--out", filepath.Join(dir, "x.gif")},
-	} {
-		code, _, stderr := likelab(t, "", args...)
-		if code != 2 || strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
-			t.Errorf("test %d %v: exit %d want 2 with one line, stderr %q", i, args, code, stderr)
-		}
-	}
+	checkUsage(t, dir,
+		"morph",
+		"morph --model DIR/model --out DIR/x.jpg",
+		"morph --model DIR/model --out DIR/x.gif --path zigzag",
+		"morph --model DIR/model --out DIR/x.gif --from durian",
+		"morph --model DIR/model --out DIR/x.gif --frames 1",
+		"morph --model DIR/missing --out DIR/x.gif",
+	)
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -39,12 +38,7 @@ func trainFlow(args []string, stdout, stderr io.Writer) error {
 	model := fs.String("model", "realnvp", "flow family: "+strings.Join(flow.Models, ", "))
 	layers := fs.Int("layers", 0, "number of flow layers (default: the family's — 8, or 32 for planar and radial)")
 	hidden := fs.Int("hidden", 0, "hidden units per conditioner layer (default: the family's — 128 for realnvp, else 64)")
-	steps := fs.Int("steps", 3000, "training steps")
-	batch := fs.Int("batch", 256, "samples per step")
-	lr := fs.Float64("lr", 1e-3, "Adam learning rate")
-	seed := fs.Uint64("seed", 1, "random seed (same seed, same run)")
-	out := fs.String("out", "", "output directory for model.safetensors, config.json, metrics.jsonl (required)")
-	logEvery := fs.Int("log-every", 10, "write a metrics line every this many steps")
+	run := addRunFlags(fs, 3000, 256, 1<<16, 10, "samples")
 	objective := fs.String("objective", "ml", "ml: maximum likelihood on samples of --data; reverse-kl: KL(q‖p) to the unnormalised --target, with the learning rate decaying to 0 along a cosine over --steps")
 	targetArg := fs.String("target", "", "energy for --objective reverse-kl: energy:NAME ("+strings.Join(lab.EnergyNames, ", ")+")")
 	if err := parse(fs, args); err != nil {
@@ -57,93 +51,49 @@ func trainFlow(args []string, stdout, stderr io.Writer) error {
 	if *hidden != 0 {
 		spec.Hidden = *hidden
 	}
-	rkl, err := checkObjective(*objective, *targetArg)
+	energy, err := checkObjective(*objective, *targetArg)
 	if err != nil {
 		return err
 	}
-	for _, err := range []error{
-		intIn("steps", *steps, 1, 10_000_000), intIn("batch", *batch, 1, 1<<16),
-		floatIn("lr", *lr, 1e-8, 10), intIn("log-every", *logEvery, 1, 1<<30),
-	} {
-		if err != nil {
-			return err
-		}
+	if err := run.check(); err != nil {
+		return err
 	}
 	if err := spec.Validate(); err != nil {
 		return usageError{err.Error()}
 	}
-	if *out == "" {
-		return usagef("--out DIR is required")
-	}
-	var run struct {
-		Trainer *train.Trainer
-		Flow    *flow.Flow
-	}
-	info := lab.TrainInfo{Data: *dataArg, Steps: *steps, Batch: *batch, LR: *lr, Seed: *seed}
-	if rkl != nil {
-		r, err := lab.NewISRun(spec, rkl, *lr, *batch, *seed)
+	var tr *train.Trainer
+	var f *flow.Flow
+	if energy != nil {
+		r, err := lab.NewISRun(spec, energy, *run.lr, *run.batch, *run.seed)
 		if err != nil {
 			return usageError{err.Error()}
 		}
-		r.DecayOver(*steps)
-		run.Trainer, run.Flow = r.Trainer, r.Flow
-		info.Data, info.Objective, info.Energy = rkl.Name(), "reverse-kl", rkl.Name()
+		r.DecayOver(*run.steps)
+		tr, f = r.Trainer, r.Flow
 	} else {
 		target, err := loadTarget(*dataArg)
 		if err != nil {
 			return usageError{err.Error()}
 		}
-		r, err := lab.NewFlowRun(spec, target, *lr, *batch, *seed)
+		r, err := lab.NewFlowRun(spec, target, *run.lr, *run.batch, *run.seed)
 		if err != nil {
 			return usageError{err.Error()}
 		}
-		run.Trainer, run.Flow = r.Trainer, r.Flow
+		tr, f = r.Trainer, r.Flow
 	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		return err
-	}
-	metricsPath := filepath.Join(*out, lab.MetricsFile)
-	mf, err := os.CreateTemp(*out, "."+lab.MetricsFile+".tmp*")
+	loop := trainLoop{out: *run.out, steps: *run.steps, logEvery: *run.logEvery, trainer: tr,
+		save: func() ([]byte, []byte, error) {
+			info := run.info(*dataArg, tr.Steps())
+			if energy != nil {
+				info.Data, info.Objective, info.Energy = energy.Name(), "reverse-kl", energy.Name()
+			}
+			return lab.EncodeFlowModel(spec, f, info)
+		}}
+	last, _, err := loop.run(stderr)
 	if err != nil {
 		return err
 	}
-	defer os.Remove(mf.Name())
-	enc := json.NewEncoder(mf)
-	bar := newProgress(stderr, *steps)
-	var last train.Metrics
-	rollbacks := 0
-	for run.Trainer.Steps() < *steps {
-		m, err := run.Trainer.Step()
-		if err != nil {
-			rollbacks++
-			fmt.Fprintf(stderr, "\nwarning: %v\n", err)
-			if rollbacks > 20 {
-				mf.Close()
-				return fmt.Errorf("gave up after %d divergences; try a smaller --lr", rollbacks)
-			}
-			continue
-		}
-		last = m
-		if m.Step%*logEvery == 0 || m.Step == *steps {
-			if err := enc.Encode(m); err != nil {
-				mf.Close()
-				return err
-			}
-		}
-		bar.update(m.Step, fmt.Sprintf("loss %.4f", m.Loss))
-	}
-	bar.finish()
-	if err := mf.Close(); err != nil {
-		return err
-	}
-	if err := lab.SaveFlowModel(*out, spec, run.Flow, info); err != nil {
-		return err
-	}
-	if err := os.Rename(mf.Name(), metricsPath); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "{\"out\":%q,\"steps\":%d,\"loss\":%g}\n", *out, last.Step, last.Loss)
-	return nil
+	return printResult(stdout, *run.out, last, nil)
 }
 
 // loadTarget resolves --data: a target name, or a CSV file of points.

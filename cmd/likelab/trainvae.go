@@ -1,13 +1,11 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -33,16 +31,12 @@ func trainVAE(args []string, stdout, stderr io.Writer) error {
 	sigma := fs.Float64("sigma", 0, "fixed σ of a gaussian likelihood (0 learns it)")
 	epochs := fs.Float64("epochs", 10, "passes over the training images (fractions allowed)")
 	maxTime := fs.Duration("max-time", 0, "stop after this much training time, e.g. 10m (0: no limit)")
-	batch := fs.Int("batch", 100, "images per step")
-	lr := fs.Float64("lr", 1e-3, "Adam learning rate")
+	run := addRunFlags(fs, 0, 100, 1<<14, 50, "images")
 	lrDecay := fs.Float64("lr-decay", 1, "learning rate factor applied after every epoch")
 	beta := fs.Float64("beta", 1, "weight of the KL term (1: the ELBO)")
 	warmup := fs.Float64("warmup", 0, "epochs over which the KL weight rises from 0 to --beta")
 	size := fs.Int("size", 32, "image side for fruits and image folders (fruits: 32 or 64)")
 	nFruits := fs.Int("n", 12000, "number of procedural fruit training images")
-	seed := fs.Uint64("seed", 1, "random seed (same seed, same run)")
-	out := fs.String("out", "", "output directory for model.safetensors, config.json, metrics.jsonl (required)")
-	logEvery := fs.Int("log-every", 50, "write a metrics line every this many steps")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -51,9 +45,8 @@ func trainVAE(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	for _, err := range []error{
-		intIn("batch", *batch, 1, 1<<14), floatIn("lr", *lr, 1e-8, 10), floatIn("lr-decay", *lrDecay, 0.01, 1),
-		floatIn("epochs", *epochs, 0.001, 1e5), floatIn("beta", *beta, 0, 1e3), floatIn("warmup", *warmup, 0, 1e5),
-		intIn("log-every", *logEvery, 1, 1<<30), intIn("n", *nFruits, 10, 1_000_000), intIn("size", *size, 8, 256),
+		floatIn("lr-decay", *lrDecay, 0.01, 1), floatIn("epochs", *epochs, 0.001, 1e5), floatIn("beta", *beta, 0, 1e3),
+		floatIn("warmup", *warmup, 0, 1e5), intIn("n", *nFruits, 10, 1_000_000), intIn("size", *size, 8, 256),
 	} {
 		if err != nil {
 			return err
@@ -62,9 +55,10 @@ func trainVAE(args []string, stdout, stderr io.Writer) error {
 	if *maxTime < 0 {
 		return usagef("--max-time %v is negative", *maxTime)
 	}
-	if *out == "" {
-		return usagef("--out DIR is required")
+	if err := run.check(); err != nil {
+		return err
 	}
+	batch, lr, seed := run.batch, run.lr, run.seed
 	spec := vae.Spec{Width: 1, Height: 1, Channels: 1, Latent: *latent, Hidden: hs,
 		Activation: *activation, Likelihood: *likelihood, Sigma: *sigma, Posterior: *posterior,
 		FlowLayers: *flowLayers, FlowHidden: *flowHidden}.WithDefaults()
@@ -112,90 +106,38 @@ func trainVAE(args []string, stdout, stderr io.Writer) error {
 	// a slice of the test set, for the per-epoch curve; eval uses it all
 	monitor := testX[:min(len(testX), monitorImages*testSet.Dim())]
 
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		return err
-	}
-	mf, err := os.CreateTemp(*out, "."+lab.MetricsFile+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(mf.Name())
-	enc := json.NewEncoder(mf)
-	bar := newProgress(stderr, steps)
-	start := time.Now()
-	var elapsed time.Duration // training time, without the per-epoch test passes
-	var last train.Metrics
-	rollbacks, epoch := 0, 0
+	epoch := 0
 	testELBO := math.NaN()
-	info := func() lab.TrainInfo {
-		return lab.TrainInfo{Data: *dataArg, Steps: tr.Steps(), Batch: *batch, LR: *lr, Seed: *seed}
-	}
-	// Ctrl-C ends training early but still saves the model and its metrics.
-	interrupt := make(chan os.Signal, 1)
-	signal.Notify(interrupt, os.Interrupt)
-	defer signal.Stop(interrupt)
-train:
-	for tr.Steps() < steps && (*maxTime == 0 || elapsed < *maxTime) {
-		select {
-		case <-interrupt:
-			fmt.Fprintf(stderr, "\ninterrupted at step %d; saving the model\n", tr.Steps())
-			break train
-		default:
-		}
-		t0 := time.Now()
-		m, err := tr.Step()
-		elapsed += time.Since(t0)
-		if err != nil {
-			rollbacks++
-			fmt.Fprintf(stderr, "\nwarning: %v\n", err)
-			if rollbacks > 20 {
-				mf.Close()
-				return fmt.Errorf("gave up after %d divergences; try a smaller --lr", rollbacks)
+	start := time.Now()
+	loop := trainLoop{out: *run.out, steps: steps, logEvery: *run.logEvery, trainer: tr, maxTime: *maxTime, interrupt: true,
+		save: func() ([]byte, []byte, error) { return lab.EncodeVAEModel(model, run.info(*dataArg, tr.Steps())) },
+		line: func(m train.Metrics, elapsed time.Duration) (any, bool) {
+			rec := vaeMetrics{Metrics: m, Epoch: obj.Epoch(), Rec: obj.Last.Rec, KL: obj.Last.KL, Beta: obj.Last.Beta, Seconds: elapsed.Seconds()}
+			e := m.Step / spe
+			if e <= epoch && m.Step != steps {
+				return rec, false
 			}
-			continue
-		}
-		last = m
-		rec := vaeMetrics{Metrics: m, Epoch: obj.Epoch(), Rec: obj.Last.Rec, KL: obj.Last.KL, Beta: obj.Last.Beta, Seconds: elapsed.Seconds()}
-		if e := m.Step / spe; e > epoch || m.Step == steps {
 			epoch = e
 			tr.Opt.LR *= *lrDecay
 			r, k := meanELBO(model, monitor, *seed)
 			testELBO = -(r + k)
 			rec.TestELBO, rec.TestRec, rec.TestKL = &testELBO, &r, &k
-			// a checkpoint per epoch, so a long run's model can be used
-			// (and evaluated) before it ends
-			if err := lab.SaveVAEModel(*out, model, info()); err != nil {
-				mf.Close()
-				return err
-			}
-		}
-		if m.Step%*logEvery == 0 || m.Step == steps || rec.TestELBO != nil {
-			if err := enc.Encode(rec); err != nil {
-				mf.Close()
-				return err
-			}
-		}
-		bar.update(m.Step, fmt.Sprintf("epoch %.1f −elbo %.2f (rec %.2f kl %.2f)", rec.Epoch, m.Loss, rec.Rec, rec.KL))
+			return rec, true
+		},
+		label: func(m train.Metrics) string {
+			return fmt.Sprintf("epoch %.1f −elbo %.2f (rec %.2f kl %.2f)", obj.Epoch(), m.Loss, obj.Last.Rec, obj.Last.KL)
+		},
 	}
-	bar.finish()
-	if err := mf.Close(); err != nil {
-		return err
-	}
-	if err := lab.SaveVAEModel(*out, model, info()); err != nil {
-		return err
-	}
-	if err := os.Rename(mf.Name(), filepath.Join(*out, lab.MetricsFile)); err != nil {
+	last, elapsed, err := loop.run(stderr)
+	if err != nil {
 		return err
 	}
 	if math.IsNaN(testELBO) {
 		r, k := meanELBO(model, monitor, *seed)
 		testELBO = -(r + k)
 	}
-	res := map[string]any{"out": *out, "steps": last.Step, "epochs": obj.Epoch(), "train_seconds": elapsed.Seconds(),
-		"seconds": time.Since(start).Seconds(), "loss": last.Loss, "test_elbo": testELBO, "test_images": len(monitor) / testSet.Dim()}
-	b, _ := json.Marshal(res)
-	fmt.Fprintf(stdout, "%s\n", b)
-	return nil
+	return printResult(stdout, *run.out, last, map[string]any{"epochs": obj.Epoch(), "train_seconds": elapsed.Seconds(),
+		"seconds": time.Since(start).Seconds(), "test_elbo": testELBO, "test_images": len(monitor) / testSet.Dim()})
 }
 
 // vaeMetrics is one line of a VAE's metrics.jsonl: the trainer's metrics,

@@ -16,30 +16,22 @@ import (
 func TestVAEBadInputExitsTwoWithOneLine(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	for i, args := range [][]string{
-		{"train", "vae"},
-		{"train", "vae", "--latent", "0", "--out", dir},
-		{"train", "vae", "--hidden", "400,abc", "--out", dir},
-		{"train", "vae", "--posterior", "nsf", "--out", dir},
-		{"train", "vae", "--likelihood", "poisson", "--out", dir},
-		{"train", "vae", "--data", "nonsense", "--out", dir},
-		{"train", "vae", "--data", "npy:", "--out", dir},
-		{"train", "vae", "--data", "npy:" + filepath.Join(dir, "missing.npy"), "--out", dir},
-		{"train", "vae", "--data", "mnist:" + dir, "--out", dir},
-		{"train", "vae", "--epochs", "0", "--out", dir},
-		{"train", "vae", "--max-time", "-1s", "--out", dir},
-		{"eval"},
-		{"eval", "--model", filepath.Join(dir, "missing")},
-		{"eval", "--model", dir, "--iw", "0"},
-	} {
-		code, _, stderr := likelab(t, "", args...)
-		if code != 2 {
-			t.Errorf("test %d %v: got exit %d want 2 (stderr %q)", i, args, code, stderr)
-		}
-		if strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
-			t.Errorf("test %d %v: message is not one line: %q", i, args, stderr)
-		}
-	}
+	checkUsage(t, dir,
+		"train vae",
+		"train vae --latent 0 --out DIR",
+		"train vae --hidden 400,abc --out DIR",
+		"train vae --posterior nsf --out DIR",
+		"train vae --likelihood poisson --out DIR",
+		"train vae --data nonsense --out DIR",
+		"train vae --data npy: --out DIR",
+		"train vae --data npy:DIR/missing.npy --out DIR",
+		"train vae --data mnist:"+dir+" --out DIR",
+		"train vae --epochs 0 --out DIR",
+		"train vae --max-time -1s --out DIR",
+		"eval",
+		"eval --model DIR/missing",
+		"eval --model DIR --iw 0",
+	)
 	if _, _, stderr := likelab(t, "", "train", "vae", "--data", "mnist:"+dir, "--out", dir); !strings.Contains(stderr, "train-images-idx3-ubyte") {
 		t.Errorf("missing MNIST files: message %q does not name the file", stderr)
 	}
@@ -84,10 +76,7 @@ func TestTrainVAEAndEval(t *testing.T) {
 		out := filepath.Join(tmp, "model"+string(rune('0'+i)))
 		args := append([]string{"train", "vae", "--data", tc.data, "--latent", "2", "--hidden", "8", "--epochs", "2",
 			"--batch", "10", "--log-every", "1", "--out", out}, tc.extra...)
-		code, stdout, stderr := likelab(t, "", args...)
-		if code != 0 {
-			t.Fatalf("test %d: train exit %d: %s", i, code, stderr)
-		}
+		stdout := trainCLI(t, args[1:]...)
 		var tr map[string]any
 		if err := json.Unmarshal([]byte(stdout), &tr); err != nil || tr["steps"] == nil {
 			t.Fatalf("test %d: train printed %q", i, stdout)
@@ -102,7 +91,7 @@ func TestTrainVAEAndEval(t *testing.T) {
 			t.Errorf("test %d: config.json has not the %s likelihood:\n%s", i, tc.lik, config)
 		}
 		scores := filepath.Join(tmp, "scores"+string(rune('0'+i))+".csv")
-		code, stdout, stderr = likelab(t, "", "eval", "--model", out, "--iw", "20", "--scores", scores)
+		code, stdout, stderr := likelab(t, "", "eval", "--model", out, "--iw", "20", "--scores", scores)
 		if code != 0 {
 			t.Fatalf("test %d: eval exit %d: %s", i, code, stderr)
 		}
