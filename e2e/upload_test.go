@@ -29,8 +29,7 @@ func TestUploadImageSet(t *testing.T) {
 	b := newBrowser(t, base)
 	b.navigate(t, "#scene=vae&hidden=64")
 	ctx := b.ctx
-	fruit, err := poll(ctx, 90*time.Second, "the fruit VAE to train", func(s Status) bool { return s.Step > 10 })
-	if err != nil {
+	if _, err := poll(ctx, 90*time.Second, "the fruit VAE to train", func(s Status) bool { return s.Step > 10 }); err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
@@ -40,6 +39,7 @@ func TestUploadImageSet(t *testing.T) {
 
 	// through the model picker, which takes dropped files too: the page
 	// tells an image set from a model by the files' names
+	fruit := pauseAt(t, ctx)
 	upload(t, b, apples, bananas)
 	msg := waitMessage(t, b, "Training on")
 	t.Logf("uploaded: %q", msg)
@@ -53,7 +53,7 @@ func TestUploadImageSet(t *testing.T) {
 	} else if !strings.Contains(h, "from=grey%20apple") {
 		t.Errorf("hash %q: the morph's endpoints are not the files' classes", h)
 	}
-	st := restarted(t, ctx, "vae", fruit.Step, 30)
+	st := restarted(t, ctx, "vae", fruit, 30)
 	if st.Error != "" {
 		t.Errorf("vae on the files: %q", st.Error)
 	}
@@ -61,13 +61,20 @@ func TestUploadImageSet(t *testing.T) {
 	checkCanvas(t, ctx, "upload-vae")
 
 	// the morph scene on the same files: the worker kept them
+	vaeStep := pauseAt(t, ctx)
 	if _, err := eval[any](ctx, `window.likelab.configure("scene=morph&hidden=64&dataset=files&path=linear&from=grey%20banana&to=grey%20apple")`); err != nil {
 		t.Fatal(err)
 	}
-	st = restarted(t, ctx, "morph", st.Step, 20)
+	st = restarted(t, ctx, "morph", vaeStep, 20)
 	if st.Error != "" {
 		t.Errorf("morph on the files: %q", st.Error)
 	}
+	// a morph of a VAE that has learnt something: the morph is redone every
+	// few seconds as the VAE trains
+	if _, err := poll(ctx, 60*time.Second, "300 steps of the morph's VAE", func(s Status) bool { return s.Step > 300 }); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(4 * time.Second)
 	waitForPicture(t, b, 60*time.Second)
 	checkCanvas(t, ctx, "upload-morph")
 	// the panel offers the files' classes as the morph's endpoints
@@ -103,8 +110,7 @@ func TestUploadFolder(t *testing.T) {
 	b := newBrowser(t, base)
 	b.navigate(t, "#scene=flow&layers=2&hidden=16")
 	ctx := b.ctx
-	flow, err := poll(ctx, 60*time.Second, "the flow to train", func(s Status) bool { return s.Step > 50 })
-	if err != nil {
+	if _, err := poll(ctx, 60*time.Second, "the flow to train", func(s Status) bool { return s.Step > 50 }); err != nil {
 		t.Fatal(err)
 	}
 	root := filepath.Join(t.TempDir(), "fruit")
@@ -127,6 +133,7 @@ func TestUploadFolder(t *testing.T) {
 		}
 	}
 	writeFile(t, filepath.Join(root, "notes.txt"), []byte("not a picture: ignored"))
+	flow := pauseAt(t, ctx)
 	if err := chromedp.Do(ctx, chromedp.SetUploadFiles(chromedp.ID("folder-input"), []string{root})); err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +142,7 @@ func TestUploadFolder(t *testing.T) {
 	if !strings.Contains(msg, fmt.Sprint(2*perClass, " images of 32×32 in 2 classes (lemon, strawberry)")) {
 		t.Errorf("the message %q does not describe the folder's %d pictures of two classes", msg, 2*perClass)
 	}
-	st := restarted(t, ctx, "vae", flow.Step, 20)
+	st := restarted(t, ctx, "vae", flow, 20)
 	if st.Error != "" {
 		t.Errorf("vae on the folder: %q", st.Error)
 	}
@@ -144,15 +151,37 @@ func TestUploadFolder(t *testing.T) {
 	b.check(t)
 }
 
-// restarted waits for a new scene of the given kind to replace one that
-// had trained past step from (its count starts again from 0) and to take
-// more than steps steps, and returns its status.
-func restarted(t *testing.T, ctx context.Context, scene string, from, steps int) Status {
+// pauseAt pauses training and returns the step it stopped at, once two
+// looks half a second apart agree.
+func pauseAt(t *testing.T, ctx context.Context) int {
 	t.Helper()
-	if _, err := poll(ctx, 30*time.Second, "the new "+scene+" scene", func(s Status) bool { return s.Scene == scene && s.Step < from }); err != nil {
+	if _, err := eval[any](ctx, `window.likelab.pause()`); err != nil {
 		t.Fatal(err)
 	}
-	st, err := poll(ctx, 60*time.Second, fmt.Sprintf("%d steps of the new %s scene", steps, scene), func(s Status) bool { return s.Step > steps })
+	last := -1
+	for range 40 {
+		st, err := status(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Step == last {
+			return last
+		}
+		last = st.Step
+		time.Sleep(500 * time.Millisecond)
+	}
+	t.Fatalf("training did not pause: step %d", last)
+	return 0
+}
+
+// restarted waits for a new scene of the given kind, which trains from
+// step 0, to replace the paused one (stopped at step paused) and to take
+// more than steps steps; it returns the new scene's status.
+func restarted(t *testing.T, ctx context.Context, scene string, paused, steps int) Status {
+	t.Helper()
+	st, err := poll(ctx, 60*time.Second, fmt.Sprintf("%d steps of the new %s scene", steps, scene), func(s Status) bool {
+		return s.Scene == scene && s.Step != paused && s.Step > steps
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -78,23 +78,16 @@ func (a *app) loadFiles(files js.Value) {
 		}
 	}
 	var config, weights []byte
-	var problems []string
-	pending := 0
-	finish := func() {
-		if pending > 0 {
-			return
+	r := &reads{a: a, done: func(a *app, problems []string) {
+		switch {
+		case len(problems) > 0:
+			a.notice("Model not loaded: " + strings.Join(problems, "; "))
+		case config == nil || weights == nil:
+			a.notice("Model not loaded: pick both files a saved model consists of, config.json and model.safetensors.")
+		default:
+			a.loadModel(config, weights, "the chosen files")
 		}
-		a.queue = append(a.queue, func(a *app) {
-			switch {
-			case len(problems) > 0:
-				a.notice("Model not loaded: " + strings.Join(problems, "; "))
-			case config == nil || weights == nil:
-				a.notice("Model not loaded: pick both files a saved model consists of, config.json and model.safetensors.")
-			default:
-				a.loadModel(config, weights, "the chosen files")
-			}
-		})
-	}
+	}}
 	for i := 0; i < n; i++ {
 		f := files.Index(i)
 		name := f.Get("name").String()
@@ -105,35 +98,62 @@ func (a *app) loadFiles(files js.Value) {
 			limit = maxConfigFile
 		}
 		if size > limit {
-			problems = append(problems, fmt.Sprintf("%s is %d bytes, over the %d-byte limit", name, size, limit))
+			r.problems = append(r.problems, fmt.Sprintf("%s is %d bytes, over the %d-byte limit", name, size, limit))
 			continue
 		}
-		pending++
-		var then, fail js.Func
-		then = js.FuncOf(func(_ js.Value, args []js.Value) any {
-			b := bytesFromJS(js.Global().Get("Uint8Array").New(args[0]))
+		r.read(f.Call("arrayBuffer"), name+" could not be read", func(buf js.Value) {
+			b := bytesFromJS(js.Global().Get("Uint8Array").New(buf))
 			if isJSON {
 				config = b
 			} else {
 				weights = b
 			}
-			pending--
-			finish()
-			then.Release()
-			fail.Release()
-			return nil
 		})
-		fail = js.FuncOf(func(_ js.Value, args []js.Value) any {
-			problems = append(problems, name+" could not be read")
-			pending--
-			finish()
-			then.Release()
-			fail.Release()
-			return nil
-		})
-		f.Call("arrayBuffer").Call("then", then, fail)
 	}
-	finish()
+	r.check()
+}
+
+// reads counts a user's files being read (promises in flight) and, when
+// the last has ended, runs done in Update with the problems met.
+type reads struct {
+	a        *app
+	pending  int
+	problems []string
+	// ended, when not nil, hears of each read that ends while others go on.
+	ended func(left int)
+	done  func(a *app, problems []string)
+}
+
+// read waits for promise p: use takes its value, or the read fails with
+// the problem.
+func (r *reads) read(p js.Value, problem string, use func(js.Value)) { r.call(p, "then", problem, use) }
+
+// call calls target's method with a callback for success, whose value use
+// takes (and may start more reads), and one for failure, which records the
+// problem: the way of promises' then and of the older file-system entries.
+func (r *reads) call(target js.Value, method, problem string, use func(js.Value)) {
+	r.pending++
+	ok, fail := callbacks(func(v js.Value) {
+		use(v)
+		r.pending--
+		r.check()
+	}, func(js.Value) {
+		r.problems = append(r.problems, problem)
+		r.pending--
+		r.check()
+	})
+	target.Call(method, ok, fail)
+}
+
+// check queues done when no read is in flight.
+func (r *reads) check() {
+	if r.pending > 0 {
+		if r.ended != nil {
+			r.ended(r.pending)
+		}
+		return
+	}
+	r.a.queue = append(r.a.queue, func(a *app) { r.done(a, r.problems) })
 }
 
 // loadModel replaces the scene with a saved model; a bad one is refused
@@ -228,70 +248,51 @@ func (a *app) dropped(dt js.Value) {
 		return
 	}
 	files, names := js.Global().Get("Array").New(), []string(nil)
-	var problems []string
-	pending := 0
-	finish := func() {
-		if pending > 0 {
-			return
+	r := &reads{a: a, done: func(a *app, problems []string) {
+		switch {
+		case len(problems) > 0:
+			a.notice("Not trained on the dropped folder (the current run goes on): " + strings.Join(problems, "; "))
+		case !lab.IsImageSet(a.cfg.Scene, names):
+			a.notice("Not trained on the dropped folder (the current run goes on): it holds no .npy, IDX or PNG/JPEG images.")
+		default:
+			a.useImageSet(files, names)
 		}
-		a.queue = append(a.queue, func(a *app) {
-			switch {
-			case len(problems) > 0:
-				a.notice("Not trained on the dropped folder (the current run goes on): " + strings.Join(problems, "; "))
-			case !lab.IsImageSet(a.cfg.Scene, names):
-				a.notice("Not trained on the dropped folder (the current run goes on): it holds no .npy, IDX or PNG/JPEG images.")
-			default:
-				a.useImageSet(files, names)
-			}
-		})
-	}
+	}}
 	var visit func(e js.Value)
 	visit = func(e js.Value) {
-		if files.Length()+pending > data.MaxFolderImages {
-			if len(problems) == 0 {
-				problems = append(problems, fmt.Sprintf("more than %d files", data.MaxFolderImages))
+		if files.Length()+r.pending > data.MaxFolderImages {
+			if len(r.problems) == 0 {
+				r.problems = append(r.problems, fmt.Sprintf("more than %d files", data.MaxFolderImages))
 			}
 			return
 		}
-		pending++
 		path := strings.TrimPrefix(e.Get("fullPath").String(), "/")
-		failed := func(js.Value) {
-			problems = append(problems, path+" could not be read")
-			pending--
-			finish()
-		}
 		if !e.Get("isDirectory").Bool() {
-			ok, fail := callbacks(func(f js.Value) {
+			r.call(e, "file", path+" could not be read", func(f js.Value) {
 				files.Call("push", f)
 				names = append(names, path)
-				pending--
-				finish()
-			}, failed)
-			e.Call("file", ok, fail)
+			})
 			return
 		}
 		// readEntries gives a folder's entries in batches until an empty one
 		reader := e.Call("createReader")
 		var more func()
 		more = func() {
-			ok, fail := callbacks(func(list js.Value) {
-				if list.Length() == 0 {
-					pending--
-					finish()
-					return
-				}
+			r.call(reader, "readEntries", path+" could not be read", func(list js.Value) {
 				for i := 0; i < list.Length(); i++ {
 					visit(list.Index(i))
 				}
-				more()
-			}, failed)
-			reader.Call("readEntries", ok, fail)
+				if list.Length() > 0 {
+					more()
+				}
+			})
 		}
 		more()
 	}
 	for _, e := range entries {
 		visit(e)
 	}
+	r.check()
 }
 
 // callbacks makes a pair of JavaScript callbacks, of which one will be
@@ -356,55 +357,34 @@ func (a *app) useImageSet(files js.Value, names []string) {
 		return
 	}
 	var read []imageFile
-	var problems []string
 	start, lastNote := time.Now(), time.Time{}
-	pending, total := 0, 0
+	total := 0
 	for _, n := range plan {
 		if n > 0 {
 			total++
 		}
 	}
-	finish := func() {
-		if pending > 0 {
-			if now := time.Now(); now.Sub(start) > readProgressAfter && now.Sub(lastNote) > readProgressAfter/4 {
-				lastNote = now
-				msg := fmt.Sprintf("Reading your files: %d of %d…", total-pending, total)
-				a.queue = append(a.queue, func(a *app) { a.notice(msg) })
-			}
+	r := &reads{a: a, done: func(a *app, problems []string) {
+		if len(problems) > 0 {
+			a.notice("Not trained on your files (the current run goes on): " + strings.Join(problems, "; "))
 			return
 		}
-		a.queue = append(a.queue, func(a *app) {
-			if len(problems) > 0 {
-				a.notice("Not trained on your files (the current run goes on): " + strings.Join(problems, "; "))
-				return
-			}
-			a.learnImages(read, start)
-		})
-	}
-	for i, n := range plan {
-		if n == 0 {
-			continue
+		a.learnImages(read, start)
+	}, ended: func(left int) {
+		if now := time.Now(); now.Sub(start) > readProgressAfter && now.Sub(lastNote) > readProgressAfter/4 {
+			lastNote = now
+			msg := fmt.Sprintf("Reading your files: %d of %d…", total-left, total)
+			a.queue = append(a.queue, func(a *app) { a.notice(msg) })
 		}
-		f, name := files.Index(i), names[i]
-		pending++
-		var then, fail js.Func
-		release := func() { then.Release(); fail.Release() }
-		then = js.FuncOf(func(_ js.Value, args []js.Value) any {
-			read = append(read, imageFile{name: name, size: sizes[i], buf: args[0]})
-			pending--
-			release()
-			finish()
-			return nil
-		})
-		fail = js.FuncOf(func(_ js.Value, args []js.Value) any {
-			problems = append(problems, name+" could not be read")
-			pending--
-			release()
-			finish()
-			return nil
-		})
-		f.Call("slice", 0, float64(n)).Call("arrayBuffer").Call("then", then, fail)
+	}}
+	for i, n := range plan {
+		if n > 0 {
+			r.read(files.Index(i).Call("slice", 0, float64(n)).Call("arrayBuffer"), names[i]+" could not be read", func(buf js.Value) {
+				read = append(read, imageFile{name: names[i], size: sizes[i], buf: buf})
+			})
+		}
 	}
+	r.check()
 }
 
 // learnImages hands the read files to the host, which builds the scene on
