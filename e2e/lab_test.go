@@ -106,7 +106,7 @@ func TestNoLostWork(t *testing.T) {
 	for i := 0; i < 20; i++ {
 		run.Trainer.Step()
 	}
-	if err := lab.SaveFlowModel(cliDir, run.Spec, run.Flow, lab.TrainInfo{Data: "rings", Steps: 20, Batch: 64, LR: 1e-3, Seed: 9}); err != nil {
+	if err := lab.FlowFile.Save(cliDir, run.Spec, run.Flow, lab.TrainInfo{Data: "rings", Steps: 20, Batch: 64, LR: 1e-3, Seed: 9}); err != nil {
 		t.Fatal(err)
 	}
 	upload(t, b, filepath.Join(cliDir, lab.ConfigFile), filepath.Join(cliDir, lab.WeightsFile))

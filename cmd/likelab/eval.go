@@ -55,7 +55,7 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if mc, err := readModelConfig(*modelDir); err == nil && mc.Family == "flow" {
 		return evalFlow(*modelDir, mc, *n, *seed, stdout)
 	}
-	model, mc, err := lab.LoadVAEModel(*modelDir)
+	model, mc, err := lab.VAEFile.Load(*modelDir)
 	if err != nil {
 		return usageError{err.Error()}
 	}

@@ -115,7 +115,7 @@ func evalFlow(dir string, mc lab.ModelConfig, n int, seed uint64, stdout io.Writ
 	if n < 2 {
 		return usagef("--n %d: a standard error needs at least 2 draws", n)
 	}
-	f, _, err := lab.LoadFlowModel(dir)
+	f, _, err := lab.FlowFile.Load(dir)
 	if err != nil {
 		return usageError{err.Error()}
 	}

@@ -84,7 +84,7 @@ func TestTrainReverseKLAndEval(t *testing.T) {
 	if code, out, stderr := likelab(t, "", "sample", "--model", dir, "--n", "3"); code != 0 || strings.Count(out, "\n") != 3 {
 		t.Errorf("sample: exit %d, %q, %s", code, out, stderr)
 	}
-	if _, _, err := lab.LoadFlowModel(dir); err != nil {
+	if _, _, err := lab.FlowFile.Load(dir); err != nil {
 		t.Error(err)
 	}
 }

@@ -55,7 +55,7 @@ func runMorph(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	model, mc, err := lab.LoadVAEModel(*dir)
+	model, mc, err := lab.VAEFile.Load(*dir)
 	if err != nil {
 		return usageError{err.Error()}
 	}

@@ -87,7 +87,7 @@ func trainFlow(args []string, stdout, stderr io.Writer) error {
 			if energy != nil {
 				info.Data, info.Objective, info.Energy = energy.Name(), "reverse-kl", energy.Name()
 			}
-			return lab.EncodeFlowModel(spec, f, info)
+			return lab.FlowFile.Encode(spec, f, info)
 		}}
 	last, _, err := loop.run(stderr)
 	if err != nil {

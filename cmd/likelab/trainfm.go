@@ -52,7 +52,9 @@ func trainFM(args []string, stdout, stderr io.Writer) error {
 	}
 	tr, base := r.Trainer, *run.lr
 	loop := trainLoop{out: *run.out, steps: *run.steps, logEvery: *run.logEvery, trainer: tr,
-		save: func() ([]byte, []byte, error) { return lab.EncodeFMModel(r.Model, run.info(*dataArg, tr.Steps())) },
+		save: func() ([]byte, []byte, error) {
+			return lab.FMFile.Encode(r.Model.Spec, r.Model, run.info(*dataArg, tr.Steps()))
+		},
 		before: func() {
 			if *schedule == "cosine" {
 				tr.Opt.LR = base * 0.5 * (1 + math.Cos(math.Pi*float64(tr.Steps())/float64(*run.steps)))

@@ -110,7 +110,9 @@ func trainVAE(args []string, stdout, stderr io.Writer) error {
 	testELBO := math.NaN()
 	start := time.Now()
 	loop := trainLoop{out: *run.out, steps: steps, logEvery: *run.logEvery, trainer: tr, maxTime: *maxTime, interrupt: true,
-		save: func() ([]byte, []byte, error) { return lab.EncodeVAEModel(model, run.info(*dataArg, tr.Steps())) },
+		save: func() ([]byte, []byte, error) {
+			return lab.VAEFile.Encode(model.Spec, model, run.info(*dataArg, tr.Steps()))
+		},
 		line: func(m train.Metrics, elapsed time.Duration) (any, bool) {
 			rec := vaeMetrics{Metrics: m, Epoch: obj.Epoch(), Rec: obj.Last.Rec, KL: obj.Last.KL, Beta: obj.Last.Beta, Seconds: elapsed.Seconds()}
 			e := m.Step / spe

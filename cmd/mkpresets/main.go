@@ -53,7 +53,7 @@ func run(out, only string) error {
 		dir := filepath.Join(out, lab.PretrainedDir(c))
 		run := s.Run()
 		info := lab.TrainInfo{Data: c.Data, Steps: run.Trainer.Steps(), Batch: c.Batch, LR: c.LR, Seed: c.Seed}
-		if err := lab.SaveFlowModel(dir, run.Spec, run.Flow, info); err != nil {
+		if err := lab.FlowFile.Save(dir, run.Spec, run.Flow, info); err != nil {
 			return err
 		}
 		if err := os.WriteFile(filepath.Join(dir, "preset.txt"), []byte(p.Name+": "+p.Hash+"\n"), 0o644); err != nil {

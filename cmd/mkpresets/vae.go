@@ -36,7 +36,7 @@ func vaePreset(out string, p lab.Preset, c lab.Config) error {
 	}
 	dir := filepath.Join(out, lab.PretrainedDir(c))
 	info := lab.TrainInfo{Data: c.Dataset, Steps: run.Trainer.Steps(), Batch: run.Objective.Batch, LR: c.LR, Seed: c.Seed}
-	if err := lab.SaveVAEModel(dir, run.Model, info); err != nil {
+	if err := lab.VAEFile.Save(dir, run.Model.Spec, run.Model, info); err != nil {
 		return err
 	}
 	w, err := safetensorsF32(run.Model.Params(), map[string]string{"format": "likelab-model", "family": "vae"})

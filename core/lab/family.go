@@ -7,12 +7,14 @@ import (
 	"likelab/core/vae"
 )
 
-// The model families a model file holds. Each says where config.json keeps
-// its spec, how a spec read from a file is checked and the model built, and
-// a lower bound on the parameters, so modelFile can refuse files that do not
-// agree before building anything.
+// The model files of the families. Each says where config.json keeps its
+// spec, how a spec read from a file is checked and the model built, and a
+// lower bound on the parameters, so that files which do not agree are
+// refused before anything is built.
 var (
-	flowFile = modelFile[flow.Spec, *flow.Flow]{
+	// FlowFile holds a normalizing flow (`likelab train flow`, the flow
+	// and is scenes).
+	FlowFile = ModelFile[flow.Spec, *flow.Flow]{
 		family: "flow", noun: "a flow",
 		spec:     func(mc *ModelConfig) **flow.Spec { return &mc.Flow },
 		validate: flow.Spec.Validate,
@@ -26,7 +28,9 @@ var (
 		},
 		build: flow.New,
 	}
-	fmFile = modelFile[fm.Spec, *fm.Model]{
+	// FMFile holds a flow-matching velocity network (`likelab train fm`,
+	// the fm scene).
+	FMFile = ModelFile[fm.Spec, *fm.Model]{
 		family: "fm", noun: "a flow-matching model",
 		spec:     func(mc *ModelConfig) **fm.Spec { return &mc.FM },
 		validate: fm.Spec.Validate,
@@ -38,7 +42,8 @@ var (
 		},
 		build: fm.New,
 	}
-	vaeFile = modelFile[vae.Spec, *vae.VAE]{
+	// VAEFile holds a VAE (`likelab train vae`, the vae and morph scenes).
+	VAEFile = ModelFile[vae.Spec, *vae.VAE]{
 		family: "vae", noun: "a VAE",
 		spec: func(mc *ModelConfig) **vae.Spec { return &mc.VAE },
 		// vae.New fills in the defaults an older file may leave out
@@ -73,65 +78,3 @@ func init() {
 		"vae":  {scene: loadVAE},
 	}
 }
-
-// EncodeFlowModel returns config.json and model.safetensors of a flow.
-func EncodeFlowModel(spec flow.Spec, f *flow.Flow, info TrainInfo) (config, weights []byte, err error) {
-	return flowFile.encode(spec, f, info)
-}
-
-// DecodeFlowModel rebuilds a flow from config.json and model.safetensors.
-// Nothing is returned unless both files are whole and agree.
-func DecodeFlowModel(config, weights []byte) (*flow.Flow, ModelConfig, error) {
-	return flowFile.decode(config, weights)
-}
-
-// SaveFlowModel writes a flow's config.json and model.safetensors into dir,
-// each atomically, creating dir if needed.
-func SaveFlowModel(dir string, spec flow.Spec, f *flow.Flow, info TrainInfo) error {
-	return flowFile.save(dir, spec, f, info)
-}
-
-// LoadFlowModel reads a model directory written by SaveFlowModel.
-func LoadFlowModel(dir string) (*flow.Flow, ModelConfig, error) { return flowFile.load(dir) }
-
-// EncodeFMModel returns config.json and model.safetensors of a velocity
-// network.
-func EncodeFMModel(m *fm.Model, info TrainInfo) (config, weights []byte, err error) {
-	return fmFile.encode(m.Spec, m, info)
-}
-
-// DecodeFMModel rebuilds a velocity network from config.json and
-// model.safetensors. Nothing is returned unless both files are whole and
-// agree.
-func DecodeFMModel(config, weights []byte) (*fm.Model, ModelConfig, error) {
-	return fmFile.decode(config, weights)
-}
-
-// SaveFMModel writes a velocity network's config.json and model.safetensors
-// into dir, each atomically, creating dir if needed.
-func SaveFMModel(dir string, m *fm.Model, info TrainInfo) error {
-	return fmFile.save(dir, m.Spec, m, info)
-}
-
-// LoadFMModel reads a model directory written by SaveFMModel.
-func LoadFMModel(dir string) (*fm.Model, ModelConfig, error) { return fmFile.load(dir) }
-
-// EncodeVAEModel returns config.json and model.safetensors of a VAE.
-func EncodeVAEModel(v *vae.VAE, info TrainInfo) (config, weights []byte, err error) {
-	return vaeFile.encode(v.Spec, v, info)
-}
-
-// DecodeVAEModel rebuilds a VAE from config.json and model.safetensors.
-// Nothing is returned unless both files are whole and agree.
-func DecodeVAEModel(config, weights []byte) (*vae.VAE, ModelConfig, error) {
-	return vaeFile.decode(config, weights)
-}
-
-// SaveVAEModel writes a VAE's config.json and model.safetensors into dir,
-// each atomically, creating dir if needed.
-func SaveVAEModel(dir string, v *vae.VAE, info TrainInfo) error {
-	return vaeFile.save(dir, v.Spec, v, info)
-}
-
-// LoadVAEModel reads a model directory written by SaveVAEModel.
-func LoadVAEModel(dir string) (*vae.VAE, ModelConfig, error) { return vaeFile.load(dir) }

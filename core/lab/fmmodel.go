@@ -15,7 +15,7 @@ const LogProbSteps = 16
 
 // fmModel2D rebuilds a 2D velocity network as a Model2D.
 func fmModel2D(config, weights []byte) (Model2D, error) {
-	m, _, err := DecodeFMModel(config, weights)
+	m, _, err := FMFile.Decode(config, weights)
 	if err != nil {
 		return nil, err
 	}

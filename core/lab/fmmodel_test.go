@@ -40,7 +40,7 @@ func TestFMModel2D(t *testing.T) {
 	t.Parallel()
 	run := trainedFM(t, 50)
 	dir := t.TempDir()
-	if err := SaveFMModel(dir, run.Model, TrainInfo{Data: "double-gaussian", Steps: 50}); err != nil {
+	if err := FMFile.Save(dir, run.Model.Spec, run.Model, TrainInfo{Data: "double-gaussian", Steps: 50}); err != nil {
 		t.Fatal(err)
 	}
 	m, mc, err := LoadModel2D(dir)
@@ -58,7 +58,7 @@ func TestFMModel2D(t *testing.T) {
 	}
 	// a VAE is no density on the plane
 	v, _ := vae.New(vae.Spec{Width: 2, Height: 2, Channels: 1, Latent: 2, Hidden: []int{3}, Likelihood: "bernoulli"}, nn.NewRNG(1, 0))
-	if err := SaveVAEModel(dir, v, TrainInfo{}); err != nil {
+	if err := VAEFile.Save(dir, v.Spec, v, TrainInfo{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := LoadModel2D(dir); !errors.Is(err, ErrModel) {

@@ -256,7 +256,7 @@ func (s *FMScene) SetScale(k int) {
 // writes.
 func (s *FMScene) Save() (config, weights []byte, err error) {
 	info := TrainInfo{Data: s.cfg.Data, Steps: s.run.Trainer.Steps(), Batch: s.cfg.Batch, LR: s.cfg.LR, Seed: s.cfg.Seed}
-	return EncodeFMModel(s.run.Model, info)
+	return FMFile.Encode(s.run.Model.Spec, s.run.Model, info)
 }
 
 // Step takes one training step. A divergence is rolled back by the trainer

@@ -260,7 +260,7 @@ func (s *ISScene) Save() (config, weights []byte, err error) {
 	name := s.run.Energy.Name()
 	info := TrainInfo{Data: name, Steps: s.run.Trainer.Steps(), Batch: s.cfg.Batch, LR: s.cfg.LR, Seed: s.cfg.Seed,
 		Objective: "reverse-kl", Energy: name}
-	return EncodeFlowModel(s.run.Spec, s.run.Flow, info)
+	return FlowFile.Encode(s.run.Spec, s.run.Flow, info)
 }
 
 // faint returns c halfway to the background, for error-bar lines.

@@ -92,7 +92,7 @@ func TestISSceneTrainsEstimatesAndDraws(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fl, mc, err := DecodeFlowModel(cfg, weights)
+	fl, mc, err := FlowFile.Decode(cfg, weights)
 	if err != nil {
 		t.Fatal(err)
 	}

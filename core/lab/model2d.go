@@ -21,7 +21,7 @@ type Model2D interface {
 
 // flowModel2D rebuilds a 2D flow as a Model2D.
 func flowModel2D(config, weights []byte) (Model2D, error) {
-	f, _, err := DecodeFlowModel(config, weights)
+	f, _, err := FlowFile.Decode(config, weights)
 	if err != nil {
 		return nil, err
 	}

@@ -63,11 +63,12 @@ type TrainInfo struct {
 // ErrModel wraps every problem with a saved model.
 var ErrModel = errors.New("bad model")
 
-// modelFile is the one model file of every family: config.json names the
-// family and holds its spec S, model.safetensors holds the parameters of
-// the model M the spec describes. A family is a value of this type (see
-// family.go); encoding, decoding, limits and atomic saving are shared.
-type modelFile[S any, M interface{ Params() []*nn.Param }] struct {
+// ModelFile is the model file of one family — FlowFile, FMFile and VAEFile
+// (family.go) — the same for the CLI and the page: config.json names the
+// family and holds its spec S, model.safetensors the parameters of the model
+// M the spec describes. Encoding, decoding, limits and atomic saving are
+// shared by every family.
+type ModelFile[S any, M interface{ Params() []*nn.Param }] struct {
 	family string // config.json's "family"
 	noun   string // the model in a message: "a flow"
 	// spec is where config.json keeps the family's spec.
@@ -83,9 +84,9 @@ type modelFile[S any, M interface{ Params() []*nn.Param }] struct {
 	build func(S, *rand.Rand) (M, error)
 }
 
-// encode returns config.json and model.safetensors of m, which spec
-// describes.
-func (f modelFile[S, M]) encode(spec S, m M, info TrainInfo) (config, weights []byte, err error) {
+// Encode returns config.json and model.safetensors of m, which spec
+// describes, trained as info says.
+func (f ModelFile[S, M]) Encode(spec S, m M, info TrainInfo) (config, weights []byte, err error) {
 	mc := ModelConfig{Format: modelFormat, Version: modelVersion, Family: f.family, Train: info}
 	*f.spec(&mc) = &spec
 	if config, err = json.MarshalIndent(mc, "", "  "); err != nil {
@@ -95,9 +96,9 @@ func (f modelFile[S, M]) encode(spec S, m M, info TrainInfo) (config, weights []
 	return append(config, '\n'), weights, err
 }
 
-// decode rebuilds the model from config.json and model.safetensors.
+// Decode rebuilds the model from config.json and model.safetensors.
 // Nothing is returned unless both files are whole and agree.
-func (f modelFile[S, M]) decode(config, weights []byte) (M, ModelConfig, error) {
+func (f ModelFile[S, M]) Decode(config, weights []byte) (M, ModelConfig, error) {
 	var none M
 	mc, err := decodeHeader(config)
 	if err != nil {
@@ -133,27 +134,27 @@ func (f modelFile[S, M]) decode(config, weights []byte) (M, ModelConfig, error) 
 	return m, mc, nil
 }
 
-// save writes config.json and model.safetensors into dir, each atomically,
+// Save writes config.json and model.safetensors into dir, each atomically,
 // creating dir if needed.
-func (f modelFile[S, M]) save(dir string, spec S, m M, info TrainInfo) error {
-	config, weights, err := f.encode(spec, m, info)
+func (f ModelFile[S, M]) Save(dir string, spec S, m M, info TrainInfo) error {
+	config, weights, err := f.Encode(spec, m, info)
 	if err != nil {
 		return err
 	}
 	return writeModel(dir, config, weights)
 }
 
-// load reads a model directory written by save.
-func (f modelFile[S, M]) load(dir string) (M, ModelConfig, error) {
+// Load reads a model directory written by Save (or by WriteModel).
+func (f ModelFile[S, M]) Load(dir string) (M, ModelConfig, error) {
 	var none M
 	config, weights, err := readModel(dir)
 	if err != nil {
 		return none, ModelConfig{}, err
 	}
-	return f.decode(config, weights)
+	return f.Decode(config, weights)
 }
 
-// WriteModel writes a model's config.json and model.safetensors (as Encode…
+// WriteModel writes a model's config.json and model.safetensors (as Encode
 // or a scene's Save returns them) into dir, each atomically, creating dir if
 // needed. The weights go first: a reader that finds the new config.json
 // finds weights at least as new.

@@ -15,7 +15,7 @@ import (
 )
 
 // fileCase is a freshly initialised model of one family and its model
-// file's exported functions.
+// file.
 type fileCase struct {
 	name   string
 	family string
@@ -28,13 +28,12 @@ type fileCase struct {
 	grow, huge [2]string
 }
 
-// caseOf makes a fileCase of the model m through its family's exported Save
-// and Load.
-func caseOf[M interface{ Params() []*nn.Param }](name, family string, m M, save func(string, TrainInfo) error,
-	load func(string) (M, ModelConfig, error), grow, huge [2]string) fileCase {
-	return fileCase{name: name, family: family, params: m.Params(), save: save, grow: grow, huge: huge,
+// caseOf makes a fileCase of the model m, which spec describes.
+func caseOf[S any, M interface{ Params() []*nn.Param }](name string, file ModelFile[S, M], spec S, m M, grow, huge [2]string) fileCase {
+	return fileCase{name: name, family: file.family, params: m.Params(), grow: grow, huge: huge,
+		save: func(dir string, info TrainInfo) error { return file.Save(dir, spec, m, info) },
 		load: func(dir string) ([]*nn.Param, ModelConfig, error) {
-			got, mc, err := load(dir)
+			got, mc, err := file.Load(dir)
 			if err != nil {
 				return nil, mc, err
 			}
@@ -61,8 +60,7 @@ func fileCases(t *testing.T) []fileCase {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cases = append(cases, caseOf("flow "+fc.spec.Model, "flow", f,
-			func(dir string, info TrainInfo) error { return SaveFlowModel(dir, fc.spec, f, info) }, LoadFlowModel, fc.grow, fc.huge))
+		cases = append(cases, caseOf("flow "+fc.spec.Model, FlowFile, fc.spec, f, fc.grow, fc.huge))
 	}
 	fs := fm.DefaultSpec()
 	fs.Hidden, fs.Layers, fs.SpaceFreqs = 8, 2, 1
@@ -70,16 +68,14 @@ func fileCases(t *testing.T) []fileCase {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cases = append(cases, caseOf("fm", "fm", m, func(dir string, info TrainInfo) error { return SaveFMModel(dir, m, info) },
-		LoadFMModel, [2]string{`"hidden": 8`, `"hidden": 9`}, [2]string{`"hidden": 8`, `"hidden": 4096`}))
+	cases = append(cases, caseOf("fm", FMFile, m.Spec, m, [2]string{`"hidden": 8`, `"hidden": 9`}, [2]string{`"hidden": 8`, `"hidden": 4096`}))
 	for i, post := range vae.Posteriors {
 		v, err := vae.New(vae.Spec{Width: 4, Height: 3, Channels: 3, Latent: 2, Hidden: []int{5}, Likelihood: "gaussian", Posterior: post},
 			nn.NewRNG(uint64(i)+1, 0))
 		if err != nil {
 			t.Fatal(err)
 		}
-		cases = append(cases, caseOf("vae "+post, "vae", v, func(dir string, info TrainInfo) error { return SaveVAEModel(dir, v, info) },
-			LoadVAEModel, [2]string{`"latent": 2`, `"latent": 3`}, [2]string{`"width": 4`, `"width": 512`}))
+		cases = append(cases, caseOf("vae "+post, VAEFile, v.Spec, v, [2]string{`"latent": 2`, `"latent": 3`}, [2]string{`"width": 4`, `"width": 512`}))
 	}
 	return cases
 }
@@ -87,9 +83,9 @@ func fileCases(t *testing.T) []fileCase {
 // decoders decode a model file as each family, for checking that a family
 // refuses the others' files.
 var decoders = map[string]func(config, weights []byte) error{
-	"flow": func(c, w []byte) error { _, _, err := DecodeFlowModel(c, w); return err },
-	"fm":   func(c, w []byte) error { _, _, err := DecodeFMModel(c, w); return err },
-	"vae":  func(c, w []byte) error { _, _, err := DecodeVAEModel(c, w); return err },
+	"flow": func(c, w []byte) error { _, _, err := FlowFile.Decode(c, w); return err },
+	"fm":   func(c, w []byte) error { _, _, err := FMFile.Decode(c, w); return err },
+	"vae":  func(c, w []byte) error { _, _, err := VAEFile.Decode(c, w); return err },
 }
 
 // TestModelFilesRoundTrip saves a model of every family and reads it back:
@@ -170,12 +166,12 @@ func TestModelFilesRefuseMismatch(t *testing.T) {
 	}
 	// a spec its family's validation refuses is named
 	v, _ := vae.New(vae.Spec{Width: 2, Height: 2, Channels: 1, Latent: 2, Hidden: []int{3}, Likelihood: "bernoulli"}, nn.NewRNG(1, 0))
-	config, weights, err := EncodeVAEModel(v, TrainInfo{})
+	config, weights, err := VAEFile.Encode(v.Spec, v, TrainInfo{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	bad := strings.Replace(string(config), `"bernoulli"`, `"poisson"`, 1)
-	if _, _, err := DecodeVAEModel([]byte(bad), weights); !errors.Is(err, ErrModel) || !strings.Contains(err.Error(), "likelihood") {
+	if _, _, err := VAEFile.Decode([]byte(bad), weights); !errors.Is(err, ErrModel) || !strings.Contains(err.Error(), "likelihood") {
 		t.Errorf("unknown likelihood: got %v", err)
 	}
 }

@@ -19,7 +19,7 @@ type Saver interface {
 // flow` writes.
 func (s *FlowScene) Save() (config, weights []byte, err error) {
 	info := TrainInfo{Data: s.cfg.Data, Steps: s.run.Trainer.Steps(), Batch: s.cfg.Batch, LR: s.cfg.LR, Seed: s.cfg.Seed}
-	return EncodeFlowModel(s.run.Spec, s.run.Flow, info)
+	return FlowFile.Encode(s.run.Spec, s.run.Flow, info)
 }
 
 // Load builds a scene from saved model files (from the page or the CLI),
@@ -52,7 +52,7 @@ func LoadOn(c Config, target data.Target, config, weights []byte) (Scene, Config
 // loadFlow builds the flow scene, or the is scene for a flow trained by
 // reverse KL, around a saved 2D flow.
 func loadFlow(c Config, target data.Target, config, weights []byte) (Scene, Config, error) {
-	f, mc, err := DecodeFlowModel(config, weights)
+	f, mc, err := FlowFile.Decode(config, weights)
 	if err != nil {
 		return nil, c, err
 	}
@@ -87,7 +87,7 @@ func loadFlow(c Config, target data.Target, config, weights []byte) (Scene, Conf
 // takes the network's whole spec: activation, Fourier features and time
 // skew have no page setting.
 func loadFM(c Config, target data.Target, config, weights []byte) (Scene, Config, error) {
-	m, mc, err := DecodeFMModel(config, weights)
+	m, mc, err := FMFile.Decode(config, weights)
 	if err != nil {
 		return nil, c, err
 	}

@@ -156,7 +156,7 @@ func TestLoadRefuses(t *testing.T) {
 	p.Val[0] = saved
 	config3, weights3 := flowFiles(t, flow.Spec{Model: "realnvp", Dim: 3, Layers: 2, Hidden: 8})
 	wide, wideWeights := flowFiles(t, flow.Spec{Model: "realnvp", Dim: 2, Layers: 40, Hidden: 4})
-	rkl, rklWeights, _ := EncodeFlowModel(s.run.Spec, s.run.Flow, TrainInfo{Objective: "reverse-kl", Energy: "energy:nowhere"})
+	rkl, rklWeights, _ := FlowFile.Encode(s.run.Spec, s.run.Flow, TrainInfo{Objective: "reverse-kl", Energy: "energy:nowhere"})
 	for i, tc := range []struct {
 		config, weights []byte
 	}{
@@ -178,7 +178,7 @@ func flowFiles(t *testing.T, spec flow.Spec) (config, weights []byte) {
 	t.Helper()
 	f, err := flow.New(spec, nn.NewRNG(1, 1))
 	if err == nil {
-		config, weights, err = EncodeFlowModel(spec, f, TrainInfo{})
+		config, weights, err = FlowFile.Encode(spec, f, TrainInfo{})
 	}
 	if err != nil {
 		t.Fatal(err)

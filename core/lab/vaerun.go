@@ -148,7 +148,7 @@ func NewVAERun(c Config, model *vae.VAE, trainSet, testSet *data.Images, dataset
 // Save returns the run's model files, as `likelab train vae` writes them.
 func (r *VAERun) Save(c Config) (config, weights []byte, err error) {
 	info := TrainInfo{Data: r.Dataset, Steps: r.Trainer.Steps(), Batch: r.Objective.Batch, LR: c.LR, Seed: c.Seed}
-	return EncodeVAEModel(r.Model, info)
+	return VAEFile.Encode(r.Model.Spec, r.Model, info)
 }
 
 // ClassMeans returns the mean code of each class of im (EncodeMeans
@@ -230,7 +230,7 @@ func classOf(im *data.Images, name string) (int, error) {
 // Nothing is built unless the files are whole and the page can show the
 // model.
 func LoadVAE(c Config, config, weights []byte) (Scene, Config, error) {
-	v, mc, err := DecodeVAEModel(config, weights)
+	v, mc, err := VAEFile.Decode(config, weights)
 	if err != nil {
 		return nil, c, err
 	}
