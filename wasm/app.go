@@ -54,6 +54,9 @@ type app struct {
 	board     *board      // the drawing board, while drawing
 	boardRGBA *image.RGBA // its picture (the scene's stays in rgba)
 	showScene bool        // put the scene's picture back after the board
+	scale     float64     // the picture's device pixels per CSS pixel (pictureScale)
+	auto      string      // what theme=auto stands for: the system's "dark" or "light"
+	themeFunc js.Func     // the prefers-color-scheme listener
 }
 
 // notice shows a passing message for a few seconds.
@@ -63,7 +66,7 @@ func (a *app) notice(msg string) {
 }
 
 func newApp() *app {
-	a := &app{cfg: lab.Default()}
+	a := &app{cfg: lab.Default(), scale: 1, auto: "dark"}
 	if w := newWorkerHost(); w != nil {
 		a.host = w
 	} else {
@@ -95,6 +98,7 @@ func (a *app) setConfig(cfg lab.Config, hashMsg string) {
 		a.cfg, a.hashErr = cfg, hashMsg
 		a.host.view(cfg)
 		setEmbed(cfg.Embed)
+		a.showTheme()
 		replaceHash(cfg.Hash())
 		if a.panel != nil {
 			a.panel.sync(cfg)
@@ -106,6 +110,7 @@ func (a *app) setConfig(cfg lab.Config, hashMsg string) {
 	a.cfg, a.hashErr, a.lastErr = cfg, hashMsg, ""
 	a.host.configure(cfg)
 	setEmbed(cfg.Embed)
+	a.showTheme()
 	replaceHash(cfg.Hash())
 	if a.panel != nil {
 		a.panel.sync(cfg)
@@ -205,7 +210,7 @@ func (a *app) Update() error {
 }
 
 // keys: space plays/pauses, n takes one step, r restarts the run, ← and →
-// step through the flow's layers.
+// step through the flow's layers or the fm scene's flow time (lab.Scrub).
 func (a *app) keys() {
 	switch {
 	case inpututil.IsKeyJustPressed(ebiten.KeySpace):
@@ -215,18 +220,13 @@ func (a *app) keys() {
 	case inpututil.IsKeyJustPressed(ebiten.KeyR):
 		a.setConfig(a.cfg, a.hashErr)
 	case inpututil.IsKeyJustPressed(ebiten.KeyArrowRight), inpututil.IsKeyJustPressed(ebiten.KeyArrowLeft):
-		// step through the flow's layers (base → data)
-		c := a.cfg
-		k := c.Layer
-		if c.View != "layers" || k < 0 {
-			k = 0
-		} else if inpututil.IsKeyJustPressed(ebiten.KeyArrowRight) {
-			k = min(k+1, c.Layers)
-		} else {
-			k = max(k-1, 0)
+		dir := -1
+		if inpututil.IsKeyJustPressed(ebiten.KeyArrowRight) {
+			dir = 1
 		}
-		c.View, c.Layer = "layers", k
-		a.setConfig(c, a.hashErr)
+		if c := lab.Scrub(a.cfg, dir); c != a.cfg {
+			a.setConfig(c, a.hashErr)
+		}
 	}
 }
 
@@ -242,6 +242,7 @@ func (a *app) Draw(screen *ebiten.Image) {
 			a.img = ebiten.NewImage(b.Dx(), b.Dy())
 			a.drawn = false
 		}
+		a.setLook(textScale(a.scale))
 		switch {
 		case a.board != nil:
 			if a.boardRGBA == nil || a.boardRGBA.Bounds() != b {
@@ -264,8 +265,15 @@ func (a *app) Draw(screen *ebiten.Image) {
 	})
 }
 
-// Layout draws at the canvas's CSS size: one picture pixel per CSS pixel.
-func (a *app) Layout(w, h int) (int, int) { return max(w, 1), max(h, 1) }
+// Layout draws at the canvas's device pixels (up to lab.MaxScale per CSS
+// pixel), so a HiDPI screen gets a sharp picture; Ebiten's canvas buffer is
+// already CSS size × devicePixelRatio, and a screen of that size is blitted
+// 1:1 instead of stretched. Scenes scale text and lines by the same factor
+// (lab.Looker), so the layout does not jump; at 1× nothing changes.
+func (a *app) Layout(w, h int) (int, int) {
+	a.scale = pictureScale()
+	return max(int(math.Round(float64(w)*a.scale)), 1), max(int(math.Round(float64(h)*a.scale)), 1)
+}
 
 // statusJSON is window.likelab.status(): lab's Status plus the frame rate.
 func (a *app) statusJSON() map[string]any {

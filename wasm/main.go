@@ -11,6 +11,7 @@ import (
 
 func main() {
 	a := newApp()
+	a.watchTheme()
 	a.exposeAPI()
 	a.buildPanel()
 	a.applyHash(js.Global().Get("location").Get("hash").String())

@@ -219,7 +219,7 @@ func (a *app) buildPanel() {
 		ctl.Call("addEventListener", "change", f)
 	}
 	root.Call("appendChild", form)
-	help := el("p", "Keys on the canvas: space play/pause, n one step, r reset. The link in the address bar reproduces this run.")
+	help := el("p", "Keys on the canvas: space play/pause, n one step, r reset, ←/→ the flow's layers or flow matching's time t. The link in the address bar reproduces this run.")
 	help.Set("className", "caption")
 	root.Call("appendChild", help)
 	a.panel = p

@@ -31,6 +31,12 @@ type workerHost struct {
 	sent   image.Point
 	cfg    lab.Config
 
+	// scale is the picture's device pixels per CSS pixel and auto the theme
+	// theme=auto stands for, set by the app (lab.Looker); sent* is what the
+	// worker was last told
+	scale, sentScale int
+	auto, sentAuto   string
+
 	nextID  int
 	saving  map[int]func(config, weights []byte, err error)
 	loading map[int]func(lab.Config, error)
@@ -202,7 +208,7 @@ func (h *workerHost) configure(cfg lab.Config) {
 	h.cfg = cfg
 	h.post(map[string]any{"type": "configure", "hash": cfg.Hash()})
 	if h.sent != (image.Point{}) {
-		h.post(map[string]any{"type": "size", "w": h.sent.X, "h": h.sent.Y})
+		h.post(map[string]any{"type": "size", "w": h.sent.X, "h": h.sent.Y, "scale": h.sentScale, "auto": h.sentAuto})
 	}
 }
 
@@ -219,9 +225,9 @@ func (h *workerHost) status() lab.Status { return h.st }
 
 func (h *workerHost) frame(dst *image.RGBA) bool {
 	b := dst.Bounds().Size()
-	if b != h.sent {
-		h.sent = b
-		h.post(map[string]any{"type": "size", "w": b.X, "h": b.Y})
+	if b != h.sent || h.scale != h.sentScale || h.auto != h.sentAuto {
+		h.sent, h.sentScale, h.sentAuto = b, h.scale, h.auto
+		h.post(map[string]any{"type": "size", "w": b.X, "h": b.Y, "scale": h.scale, "auto": h.auto})
 	}
 	if !h.fresh || h.pw != b.X || h.ph != b.Y {
 		return false

@@ -4,7 +4,7 @@
 // that runs in a Web Worker (wasm/worker.js), trains the current scene at
 // full speed and posts its status and pictures to the page.
 //
-// Messages in: {type: "configure", hash}, {type: "size", w, h}, {type:
+// Messages in: {type: "configure", hash}, {type: "size", w, h, scale, auto}, {type:
 // "play"|"pause"|"toggle"|"step"|"reset"}, {type: "images", id, hash, names,
 // sizes, buffers} (a user's image set). Messages out: {type: "status",
 // json, problem} several times a second, {type: "frame", w, h, pixels}
@@ -44,6 +44,8 @@ type worker struct {
 	scene   lab.Scene
 	rgba    *image.RGBA
 	size    image.Point
+	scale   int    // the page canvas's device pixels per CSS pixel (lab.Looker)
+	auto    string // the theme theme=auto stands for on the page (lab.Looker)
 	problem string
 	panics  int
 	// unseen says the page has not had a picture of this scene at this size.
@@ -147,6 +149,12 @@ func (w *worker) handle(m js.Value) {
 	case "size":
 		w.size = image.Pt(max(m.Get("w").Int(), 1), max(m.Get("h").Int(), 1))
 		w.rgba = image.NewRGBA(image.Rectangle{Max: w.size})
+		if s := m.Get("scale"); s.Type() == js.TypeNumber {
+			w.scale = s.Int()
+		}
+		if a := m.Get("auto"); a.Type() == js.TypeString {
+			w.auto = a.String()
+		}
 		w.unseen = true
 	default:
 		if t != "pause" {
@@ -284,6 +292,9 @@ func (w *worker) useImages(m js.Value) {
 const imagesProgressEvery = 200 * time.Millisecond
 
 func (w *worker) postFrame() {
+	if l, ok := w.scene.(lab.Looker); ok && w.scale > 0 {
+		l.SetLook(w.scale, w.auto) // every scene, however it was built, as the page shows it
+	}
 	if w.rgba == nil || !w.scene.Draw(w.rgba) {
 		return
 	}
