@@ -159,9 +159,9 @@ func (s *FlowScene) Settle() {
 	s.dirty = true
 }
 
-// SetScale draws for a canvas with k device pixels per CSS pixel (Scaler).
-func (s *FlowScene) SetScale(k int) {
-	if s.look.setScale(k) {
+// SetLook draws for the page's canvas scale and auto theme (Looker).
+func (s *FlowScene) SetLook(k int, auto string) {
+	if s.look.set(k, auto) {
 		s.dirty = true
 	}
 }

@@ -245,9 +245,9 @@ func (s *FMScene) SetView(c Config) {
 	s.staticDirty = true
 }
 
-// SetScale draws for a canvas with k device pixels per CSS pixel (Scaler).
-func (s *FMScene) SetScale(k int) {
-	if s.look.setScale(k) {
+// SetLook draws for the page's canvas scale and auto theme (Looker).
+func (s *FMScene) SetLook(k int, auto string) {
+	if s.look.set(k, auto) {
 		s.staticDirty = true
 	}
 }

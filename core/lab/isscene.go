@@ -140,9 +140,9 @@ func (s *ISScene) SetView(c Config) {
 	s.dirty = true
 }
 
-// SetScale draws for a canvas with k device pixels per CSS pixel (Scaler).
-func (s *ISScene) SetScale(k int) {
-	if s.look.setScale(k) {
+// SetLook draws for the page's canvas scale and auto theme (Looker).
+func (s *ISScene) SetLook(k int, auto string) {
+	if s.look.set(k, auto) {
 		s.dirty = true
 	}
 }

@@ -19,11 +19,15 @@ var ThemeNames = []string{"auto", "dark", "light"}
 // difference few can see at arm's length.
 const MaxScale = 2
 
-// Scaler is a scene that can draw for a HiDPI canvas: with scale k, dst
-// has k device pixels per CSS pixel, and the picture keeps its 1:1 layout
-// (text, paddings, dots and lines k times larger), only sharper.
-type Scaler interface {
-	SetScale(k int)
+// Looker is a scene whose picture adapts to the page showing it: with
+// scale k, dst has k device pixels per CSS pixel and the picture keeps its
+// 1:1 layout (text, paddings, dots and lines k times larger), only sharper
+// on a HiDPI screen; auto is the theme ("dark" or "light") that theme=auto
+// stands for on that page (its prefers-color-scheme), which a scene cannot
+// see. Hosts call SetLook before each Draw; it costs nothing when nothing
+// changed.
+type Looker interface {
+	SetLook(k int, auto string)
 }
 
 // look is how a scene's picture is drawn: the theme's colours and the
@@ -31,39 +35,47 @@ type Scaler interface {
 // pixels and pass through px.
 type look struct {
 	theme render.Theme
+	name  string // the configured theme, one of ThemeNames
+	auto  string // what auto stands for; dark until a page says
 	scale int
 }
 
 // lookOf is the look c asks for, at scale 1.
-func lookOf(c Config) look { return look{theme: themeOf(c.Theme), scale: 1} }
-
-// themeOf maps a theme setting to colours; auto is dark where no page
-// resolves it.
-func themeOf(name string) render.Theme {
-	if name == "light" {
-		return render.Light
-	}
-	return render.Dark
+func lookOf(c Config) look {
+	l := look{name: c.Theme, scale: 1}
+	l.update()
+	return l
 }
 
-// setScale clamps k to [1, MaxScale] and reports whether the look changed.
-func (l *look) setScale(k int) bool {
-	k = min(max(k, 1), MaxScale)
-	if k == l.scale {
-		return false
+// update sets the theme's colours from name and auto and reports whether
+// they changed.
+func (l *look) update() bool {
+	name := l.name
+	if name == "auto" {
+		name = l.auto
 	}
-	l.scale = k
-	return true
+	th := render.Dark
+	if name == "light" {
+		th = render.Light
+	}
+	changed := th.Name != l.theme.Name
+	l.theme = th
+	return changed
+}
+
+// set takes the page's scale (clamped to [1, MaxScale]) and auto theme and
+// reports whether the look changed.
+func (l *look) set(k int, auto string) bool {
+	k = min(max(k, 1), MaxScale)
+	changed := k != l.scale
+	l.scale, l.auto = k, auto
+	return l.update() || changed
 }
 
 // setTheme takes c's theme and reports whether the look changed.
 func (l *look) setTheme(c Config) bool {
-	th := themeOf(c.Theme)
-	if th.Name == l.theme.Name {
-		return false
-	}
-	l.theme = th
-	return true
+	l.name = c.Theme
+	return l.update()
 }
 
 // px is n CSS pixels in device pixels.

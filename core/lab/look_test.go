@@ -32,15 +32,23 @@ func smallScene(t *testing.T, scene, theme string) settler {
 	return st
 }
 
-// TestSceneThemes draws each 2D scene in both themes: the picture's
-// corner is the theme's background, and switching the theme through
-// SetView redraws without touching the run.
+// TestSceneThemes draws each 2D scene in both themes: theme=auto is dark
+// until the page says it stands for light, a theme set in the config wins
+// over the page's, the picture's corner is the theme's background, and
+// switching the theme through SetView redraws without touching the run.
 func TestSceneThemes(t *testing.T) {
 	t.Parallel()
 	for _, scene := range []string{"flow", "fm", "is"} {
-		s := smallScene(t, scene, "light")
+		s := smallScene(t, scene, "auto")
 		dst := image.NewRGBA(image.Rect(0, 0, 640, 420))
 		s.Draw(dst)
+		if got, want := dst.RGBAAt(1, 1), render.Dark.Background; got != want {
+			t.Errorf("%s auto, no page: corner %v want dark %v", scene, got, want)
+		}
+		s.(Looker).SetLook(1, "light") // a page whose system prefers light
+		if !s.Draw(dst) {
+			t.Errorf("%s: the page's auto theme did not redraw", scene)
+		}
 		savePicture(t, dst, scene+"-light.png")
 		if got, want := dst.RGBAAt(1, 1), render.Light.Background; got != want {
 			t.Errorf("%s light: corner %v want %v", scene, got, want)
@@ -74,7 +82,7 @@ func TestSceneScale(t *testing.T) {
 	for _, scene := range []string{"flow", "fm", "is"} {
 		one := smallScene(t, scene, "dark")
 		two := smallScene(t, scene, "dark")
-		two.(Scaler).SetScale(2)
+		two.(Looker).SetLook(2, "dark")
 		a := image.NewRGBA(image.Rect(0, 0, 640, 420))
 		b := image.NewRGBA(image.Rect(0, 0, 1280, 840))
 		one.Draw(a)
@@ -113,7 +121,7 @@ func TestVAEScenesLook(t *testing.T) {
 		}
 		s.Step()
 		s.(settler).Settle()
-		s.(Scaler).SetScale(2)
+		s.(Looker).SetLook(2, "dark")
 		dst := image.NewRGBA(image.Rect(0, 0, 2040, 1314))
 		if !s.Draw(dst) {
 			t.Fatalf("%s: nothing drawn", scene)

@@ -245,9 +245,9 @@ func (s *MorphScene) SetView(c Config) {
 	s.dirty = true
 }
 
-// SetScale draws for a canvas with k device pixels per CSS pixel (Scaler).
-func (s *MorphScene) SetScale(k int) {
-	if s.look.setScale(k) {
+// SetLook draws for the page's canvas scale and auto theme (Looker).
+func (s *MorphScene) SetLook(k int, auto string) {
+	if s.look.set(k, auto) {
 		s.dirty = true
 	}
 }

@@ -154,9 +154,9 @@ func (s *VAEScene) SetView(c Config) {
 	s.dirty = true
 }
 
-// SetScale draws for a canvas with k device pixels per CSS pixel (Scaler).
-func (s *VAEScene) SetScale(k int) {
-	if s.look.setScale(k) {
+// SetLook draws for the page's canvas scale and auto theme (Looker).
+func (s *VAEScene) SetLook(k int, auto string) {
+	if s.look.set(k, auto) {
 		s.dirty = true
 	}
 }
