@@ -228,7 +228,9 @@ func (s *FMScene) Playing() bool { return s.playing }
 func (s *FMScene) SetView(c Config) {
 	old := s.cfg
 	s.cfg.Theme = c.Theme
-	s.look.setTheme(c)
+	if s.look.setTheme(c) {
+		s.static = nil // the still parts in the new colours at once
+	}
 	s.cfg.Solver, s.cfg.NFE, s.cfg.T = c.Solver, c.NFE, c.T
 	s.cfg.View, s.cfg.Layer, s.cfg.Speed, s.cfg.Embed, s.cfg.Autoplay = c.View, c.Layer, c.Speed, c.Embed, c.Autoplay
 	if c.Solver != old.Solver || c.NFE != old.NFE {
@@ -248,7 +250,7 @@ func (s *FMScene) SetView(c Config) {
 // SetLook draws for the page's canvas scale and auto theme (Looker).
 func (s *FMScene) SetLook(k int, auto string) {
 	if s.look.set(k, auto) {
-		s.staticDirty = true
+		s.static = nil // the still parts in the new look at once
 	}
 }
 
