@@ -3,7 +3,6 @@ package e2e
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"fmt"
 	"image"
 	"image/png"
@@ -209,16 +208,7 @@ func greyFruitNPY(t *testing.T, kind string, n int) []byte {
 			pix = append(pix, byte(255*(1-luma)+0.5))
 		}
 	}
-	// numpy's format 1.0: magic, version, header length, a dict padded with
-	// spaces to a multiple of 64 bytes and ended by a newline, the array
-	h := fmt.Sprintf("{'descr': '|u1', 'fortran_order': False, 'shape': (%d, %d), }", n, side*side)
-	h += strings.Repeat(" ", 63-(10+len(h))%64) + "\n"
-	var b bytes.Buffer
-	b.WriteString("\x93NUMPY\x01\x00")
-	binary.Write(&b, binary.LittleEndian, uint16(len(h)))
-	b.WriteString(h)
-	b.Write(pix)
-	return b.Bytes()
+	return data.EncodeNPY(pix, n, side*side)
 }
 
 func writeFile(t *testing.T, path string, b []byte) {

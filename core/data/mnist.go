@@ -116,6 +116,17 @@ func ReadIDXLabelsPart(name string, r io.Reader, p Part) (labels []int, total in
 	return labels, n, nil
 }
 
+// EncodeIDX returns an IDX file of unsigned bytes: magic (IDXImagesMagic
+// or IDXLabelsMagic for MNIST's kinds), the dimensions, then body, as
+// given (a wrong file, for tests, is as easy to make as a right one).
+func EncodeIDX(magic uint32, dims []uint32, body []byte) []byte {
+	out := binary.BigEndian.AppendUint32(make([]byte, 0, 4+4*len(dims)+len(body)), magic)
+	for _, d := range dims {
+		out = binary.BigEndian.AppendUint32(out, d)
+	}
+	return append(out, body...)
+}
+
 // IDXMagic is the magic number an IDX file (gzipped or not) starts with,
 // which says what it holds: IDXImagesMagic or IDXLabelsMagic for MNIST's
 // files. The error says when there are not four bytes to read.

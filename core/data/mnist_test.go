@@ -3,24 +3,12 @@ package data
 import (
 	"bytes"
 	"compress/gzip"
-	"encoding/binary"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
-
-// idx builds an IDX file: magic, dimensions, then the bytes.
-func idx(magic uint32, dims []uint32, data []byte) []byte {
-	var b bytes.Buffer
-	binary.Write(&b, binary.BigEndian, magic)
-	for _, d := range dims {
-		binary.Write(&b, binary.BigEndian, d)
-	}
-	b.Write(data)
-	return b.Bytes()
-}
 
 func gz(data []byte) []byte {
 	var b bytes.Buffer
@@ -33,7 +21,7 @@ func gz(data []byte) []byte {
 func TestReadIDX(t *testing.T) {
 	t.Parallel()
 	pix := []byte{0, 255, 51, 102, 0, 0, 255, 255, 1, 2, 3, 4} // three 2×2 images
-	img := idx(IDXImagesMagic, []uint32{3, 2, 2}, pix)
+	img := EncodeIDX(IDXImagesMagic, []uint32{3, 2, 2}, pix)
 	for i, in := range [][]byte{img, gz(img)} {
 		im, err := ReadIDXImages("x", bytes.NewReader(in))
 		if err != nil {
@@ -48,7 +36,7 @@ func TestReadIDX(t *testing.T) {
 			}
 		}
 	}
-	lab := idx(IDXLabelsMagic, []uint32{4}, []byte{7, 0, 9, 3})
+	lab := EncodeIDX(IDXLabelsMagic, []uint32{4}, []byte{7, 0, 9, 3})
 	for i, in := range [][]byte{lab, gz(lab)} {
 		got, err := ReadIDXLabels("y", bytes.NewReader(in))
 		if err != nil || fmt.Sprint(got) != "[7 0 9 3]" {
@@ -65,18 +53,18 @@ func TestReadIDXErrors(t *testing.T) {
 		want   string
 	}{
 		{nil, false, "f.idx: too short for an IDX header"},
-		{idx(IDXLabelsMagic, []uint32{1}, []byte{1}), false, "f.idx: not an IDX file of images"},
-		{idx(IDXImagesMagic, []uint32{1, 28, 28}, nil), true, "not an IDX file of labels"},
-		{idx(IDXImagesMagic, []uint32{2}, nil), false, "truncated IDX header"},
-		{idx(IDXImagesMagic, []uint32{2, 2, 2}, []byte{1, 2, 3, 4, 5}), false, "truncated: image 2 of 2 is incomplete"},
-		{idx(IDXImagesMagic, []uint32{MaxIDXImages + 1, 28, 28}, nil), false, "over the limit"},
-		{idx(IDXImagesMagic, []uint32{0xffffffff, 28, 28}, nil), false, "far over any limit"},
-		{idx(IDXImagesMagic, []uint32{1, 0, 28}, nil), false, "images of 0×28 pixels"},
-		{idx(IDXImagesMagic, []uint32{1, 28, MaxIDXSide + 1}, nil), false, "on a side"},
-		{idx(IDXImagesMagic, []uint32{MaxIDXImages, MaxIDXSide, MaxIDXSide}, []byte{1}), false, "over the limit of 134217728 values"},
-		{idx(IDXLabelsMagic, []uint32{5}, []byte{1, 2}), true, "truncated: 0 of 5 labels"},
+		{EncodeIDX(IDXLabelsMagic, []uint32{1}, []byte{1}), false, "f.idx: not an IDX file of images"},
+		{EncodeIDX(IDXImagesMagic, []uint32{1, 28, 28}, nil), true, "not an IDX file of labels"},
+		{EncodeIDX(IDXImagesMagic, []uint32{2}, nil), false, "truncated IDX header"},
+		{EncodeIDX(IDXImagesMagic, []uint32{2, 2, 2}, []byte{1, 2, 3, 4, 5}), false, "truncated: image 2 of 2 is incomplete"},
+		{EncodeIDX(IDXImagesMagic, []uint32{MaxIDXImages + 1, 28, 28}, nil), false, "over the limit"},
+		{EncodeIDX(IDXImagesMagic, []uint32{0xffffffff, 28, 28}, nil), false, "far over any limit"},
+		{EncodeIDX(IDXImagesMagic, []uint32{1, 0, 28}, nil), false, "images of 0×28 pixels"},
+		{EncodeIDX(IDXImagesMagic, []uint32{1, 28, MaxIDXSide + 1}, nil), false, "on a side"},
+		{EncodeIDX(IDXImagesMagic, []uint32{MaxIDXImages, MaxIDXSide, MaxIDXSide}, []byte{1}), false, "over the limit of 134217728 values"},
+		{EncodeIDX(IDXLabelsMagic, []uint32{5}, []byte{1, 2}), true, "truncated: 0 of 5 labels"},
 		{[]byte{0x1f, 0x8b, 0, 1}, false, "broken gzip data"},
-		{gz(idx(IDXImagesMagic, []uint32{3, 2, 2}, []byte{1}))[:30], false, "f.idx: truncated"},
+		{gz(EncodeIDX(IDXImagesMagic, []uint32{3, 2, 2}, []byte{1}))[:30], false, "f.idx: truncated"},
 	} {
 		var err error
 		if tc.labels {
@@ -98,8 +86,8 @@ func TestLoadMNISTFolder(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	write("t10k-images-idx3-ubyte.gz", gz(idx(IDXImagesMagic, []uint32{2, 1, 1}, []byte{0, 255})))
-	write("t10k-labels-idx1-ubyte", idx(IDXLabelsMagic, []uint32{2}, []byte{3, 1}))
+	write("t10k-images-idx3-ubyte.gz", gz(EncodeIDX(IDXImagesMagic, []uint32{2, 1, 1}, []byte{0, 255})))
+	write("t10k-labels-idx1-ubyte", EncodeIDX(IDXLabelsMagic, []uint32{2}, []byte{3, 1}))
 	im, err := LoadMNIST(dir, "t10k")
 	if err != nil {
 		t.Fatal(err)
@@ -107,8 +95,8 @@ func TestLoadMNISTFolder(t *testing.T) {
 	if im.N() != 2 || im.Label(0) != "3" || im.Label(1) != "1" || len(im.Classes) != 4 {
 		t.Errorf("got %d images labelled %q %q, classes %v", im.N(), im.Label(0), im.Label(1), im.Classes)
 	}
-	write("train-images-idx3-ubyte", idx(IDXImagesMagic, []uint32{2, 1, 1}, []byte{0, 255}))
-	write("train-labels-idx1-ubyte", idx(IDXLabelsMagic, []uint32{3}, []byte{3, 1, 2}))
+	write("train-images-idx3-ubyte", EncodeIDX(IDXImagesMagic, []uint32{2, 1, 1}, []byte{0, 255}))
+	write("train-labels-idx1-ubyte", EncodeIDX(IDXLabelsMagic, []uint32{3}, []byte{3, 1, 2}))
 	if _, err := LoadMNIST(dir, "train"); err == nil || !strings.Contains(err.Error(), "2 images but 3 labels") {
 		t.Errorf("count mismatch: got %v", err)
 	}
@@ -171,9 +159,9 @@ func mean(v []float64) float64 {
 }
 
 func FuzzReadIDXImages(f *testing.F) {
-	f.Add(idx(IDXImagesMagic, []uint32{3, 2, 2}, make([]byte, 12)))
-	f.Add(gz(idx(IDXImagesMagic, []uint32{1, 3, 1}, []byte{1, 2, 3})))
-	f.Add(idx(IDXImagesMagic, []uint32{MaxIDXImages, MaxIDXSide, MaxIDXSide}, []byte{1}))
+	f.Add(EncodeIDX(IDXImagesMagic, []uint32{3, 2, 2}, make([]byte, 12)))
+	f.Add(gz(EncodeIDX(IDXImagesMagic, []uint32{1, 3, 1}, []byte{1, 2, 3})))
+	f.Add(EncodeIDX(IDXImagesMagic, []uint32{MaxIDXImages, MaxIDXSide, MaxIDXSide}, []byte{1}))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		im, err := ReadIDXImages("fuzz", bytes.NewReader(in))
 		if err == nil && len(im.Pix) != im.N()*im.Dim() {
@@ -183,8 +171,8 @@ func FuzzReadIDXImages(f *testing.F) {
 }
 
 func FuzzReadIDXLabels(f *testing.F) {
-	f.Add(idx(IDXLabelsMagic, []uint32{3}, []byte{1, 2, 3}))
-	f.Add(gz(idx(IDXLabelsMagic, []uint32{2}, []byte{1, 2})))
+	f.Add(EncodeIDX(IDXLabelsMagic, []uint32{3}, []byte{1, 2, 3}))
+	f.Add(gz(EncodeIDX(IDXLabelsMagic, []uint32{2}, []byte{1, 2})))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		ReadIDXLabels("fuzz", bytes.NewReader(in))
 	})

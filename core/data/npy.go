@@ -98,6 +98,35 @@ func ReadNPYImagesPart(name string, r io.Reader, class string, p Part) (im *Imag
 	return im, n, nil
 }
 
+// EncodeNPY returns a NumPy .npy file (format 1.0) of unsigned bytes of the
+// given shape, C-ordered, its header padded as numpy pads it: with shape
+// (N, 784), a file like Quick, Draw!'s numpy_bitmap ones. pix must hold the
+// product of shape bytes.
+func EncodeNPY(pix []byte, shape ...int) []byte {
+	n := 1
+	dims := make([]string, len(shape))
+	for i, d := range shape {
+		n *= d
+		dims[i] = strconv.Itoa(d)
+	}
+	if n != len(pix) || len(shape) == 0 {
+		panic(fmt.Sprintf("data: EncodeNPY of %d bytes as shape %v", len(pix), shape))
+	}
+	tuple := strings.Join(dims, ", ")
+	if len(shape) == 1 {
+		tuple += ","
+	}
+	h := "{'descr': '|u1', 'fortran_order': False, 'shape': (" + tuple + "), }"
+	// magic (6), version (2), length (2), header and its newline: a
+	// multiple of 64 bytes (NEP 1)
+	h += strings.Repeat(" ", 63-(10+len(h))%64) + "\n"
+	out := make([]byte, 0, 10+len(h)+len(pix))
+	out = append(out, npyMagic+"\x01\x00"...)
+	out = binary.LittleEndian.AppendUint16(out, uint16(len(h)))
+	out = append(out, h...)
+	return append(out, pix...)
+}
+
 // readNPYHeader checks the magic and version and returns the header text.
 func readNPYHeader(name string, r io.Reader) (string, error) {
 	var pre [8]byte

@@ -103,3 +103,24 @@ func FuzzReadNPYImages(f *testing.F) {
 		}
 	})
 }
+
+// TestEncodeNPY reads back what EncodeNPY writes, for each shape a reader
+// takes, and checks numpy's 64-byte alignment of the data.
+func TestEncodeNPY(t *testing.T) {
+	t.Parallel()
+	pix := []byte{0, 255, 51, 102, 1, 2, 3, 4}
+	for i, shape := range [][]int{{2, 4}, {2, 2, 2}, {1, 1, 8}} {
+		b := EncodeNPY(pix, shape...)
+		if start := len(b) - len(pix); start%64 != 0 {
+			t.Errorf("test %d: the data start at byte %d, not on a 64-byte boundary", i, start)
+		}
+		im, err := ReadNPYImages("a.npy", bytes.NewReader(b), "a")
+		if err != nil {
+			t.Errorf("test %d: %v", i, err)
+			continue
+		}
+		if im.N() != shape[0] || im.Pix[1] != 1 || im.Pix[7] != 4.0/255 {
+			t.Errorf("test %d: got %d images, values %v", i, im.N(), im.Pix)
+		}
+	}
+}

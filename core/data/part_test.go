@@ -16,8 +16,8 @@ func TestReadPart(t *testing.T) {
 		pix[i] = byte(i / 4)
 	}
 	npyFile := npy(1, "{'descr': '|u1', 'fortran_order': False, 'shape': (5, 4), }", pix)
-	idxFile := idx(IDXImagesMagic, []uint32{5, 2, 2}, pix)
-	lblFile := idx(IDXLabelsMagic, []uint32{5}, []byte{4, 3, 2, 1, 0})
+	idxFile := EncodeIDX(IDXImagesMagic, []uint32{5, 2, 2}, pix)
+	lblFile := EncodeIDX(IDXLabelsMagic, []uint32{5}, []byte{4, 3, 2, 1, 0})
 	cut := func(b []byte, drop int) []byte { return b[:len(b)-drop] }
 	type reader func(b []byte, p Part) (n, total int, first byte, err error)
 	readNPY := func(b []byte, p Part) (int, int, byte, error) {
@@ -87,7 +87,7 @@ func TestReadPartGzip(t *testing.T) {
 	for i := range pix {
 		pix[i] = byte(i * 7919 % 251) // little redundancy, so the stream is long
 	}
-	z := gz(idx(IDXImagesMagic, []uint32{n, side, side}, pix))
+	z := gz(EncodeIDX(IDXImagesMagic, []uint32{n, side, side}, pix))
 	im, total, err := ReadIDXImagesPart("a.gz", bytes.NewReader(z[:len(z)/2]), Part{Prefix: true})
 	if err != nil {
 		t.Fatal(err)
@@ -108,8 +108,8 @@ func TestIDXMagic(t *testing.T) {
 		file []byte
 		want uint32
 	}{
-		{idx(IDXImagesMagic, []uint32{0, 1, 1}, nil), IDXImagesMagic},
-		{gz(idx(IDXLabelsMagic, []uint32{0}, nil)), IDXLabelsMagic},
+		{EncodeIDX(IDXImagesMagic, []uint32{0, 1, 1}, nil), IDXImagesMagic},
+		{gz(EncodeIDX(IDXLabelsMagic, []uint32{0}, nil)), IDXLabelsMagic},
 		{[]byte("PK\x03\x04"), 0x504b0304},
 	} {
 		if got, err := IDXMagic("f", bytes.NewReader(tc.file)); err != nil || got != tc.want {

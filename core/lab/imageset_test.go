@@ -3,7 +3,6 @@ package lab
 import (
 	"bytes"
 	"compress/gzip"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"image"
@@ -44,35 +43,8 @@ func shapes(kind string, n int, seed uint64) []byte {
 	return out
 }
 
-// npyFile builds a version-1.0 .npy file of uint8 rows of 784 values, with
-// the header padded to 64 bytes as numpy does.
-func npyFile(pix []byte, shape string) []byte {
-	h := "{'descr': '|u1', 'fortran_order': False, 'shape': " + shape + ", }"
-	for (10+len(h)+1)%64 != 0 {
-		h += " "
-	}
-	h += "\n"
-	var b bytes.Buffer
-	b.WriteString("\x93NUMPY\x01\x00")
-	binary.Write(&b, binary.LittleEndian, uint16(len(h)))
-	b.WriteString(h)
-	b.Write(pix)
-	return b.Bytes()
-}
-
 func npyOf(kind string, n int, seed uint64) []byte {
-	return npyFile(shapes(kind, n, seed), fmt.Sprintf("(%d, 784)", n))
-}
-
-// idxFile builds an IDX file: magic, dimensions, then the bytes.
-func idxFile(magic uint32, dims []uint32, body []byte) []byte {
-	var b bytes.Buffer
-	binary.Write(&b, binary.BigEndian, magic)
-	for _, d := range dims {
-		binary.Write(&b, binary.BigEndian, d)
-	}
-	b.Write(body)
-	return b.Bytes()
+	return data.EncodeNPY(shapes(kind, n, seed), n, 784)
 }
 
 func gzipped(b []byte) []byte {
@@ -120,8 +92,8 @@ func TestReadImageSet(t *testing.T) {
 		labels[i] = byte(i % 3)
 		digits = append(digits, shapes([]string{"circle", "square", "circle"}[i%3], 1, uint64(i))...)
 	}
-	images := idxFile(data.IDXImagesMagic, []uint32{50, 28, 28}, digits)
-	labelFile := idxFile(data.IDXLabelsMagic, []uint32{50}, labels)
+	images := data.EncodeIDX(data.IDXImagesMagic, []uint32{50, 28, 28}, digits)
+	labelFile := data.EncodeIDX(data.IDXLabelsMagic, []uint32{50}, labels)
 	var pictures []UploadFile
 	for i := 0; i < 25; i++ {
 		pictures = append(pictures,
@@ -174,7 +146,7 @@ func TestReadImageSet(t *testing.T) {
 func TestReadImageSetErrors(t *testing.T) {
 	t.Parallel()
 	circle := npyOf("circle", 50, 1)
-	images := idxFile(data.IDXImagesMagic, []uint32{50, 28, 28}, shapes("circle", 50, 1))
+	images := data.EncodeIDX(data.IDXImagesMagic, []uint32{50, 28, 28}, shapes("circle", 50, 1))
 	badPNG := append(pngOf(color.RGBA{1, 2, 3, 255}, 1)[:60], make([]byte, 40)...)
 	var pictures []UploadFile
 	for i := 0; i < 45; i++ {
@@ -186,15 +158,15 @@ func TestReadImageSetErrors(t *testing.T) {
 	}{
 		{[]UploadFile{whole("circle.npy", circle[:len(circle)-100])}, []string{"circle.npy", "truncated", "image 50 of 50"}},
 		{[]UploadFile{whole("circle.npy", []byte("PK\x03\x04 a zip file"))}, []string{"circle.npy", "not a NumPy .npy file"}},
-		{[]UploadFile{whole("big.npy", npyFile(make([]byte, 50*100*100), "(50, 100, 100)"))}, []string{"big.npy", "100×100", "up to 64×64"}},
-		{[]UploadFile{whole("a.npy", circle), whole("b.npy", npyFile(make([]byte, 50*16), "(50, 4, 4)"))}, []string{"b.npy", "4×4", "28×28"}},
+		{[]UploadFile{whole("big.npy", data.EncodeNPY(make([]byte, 50*100*100), 50, 100, 100))}, []string{"big.npy", "100×100", "up to 64×64"}},
+		{[]UploadFile{whole("a.npy", circle), whole("b.npy", data.EncodeNPY(make([]byte, 50*16), 50, 4, 4))}, []string{"b.npy", "4×4", "28×28"}},
 		{[]UploadFile{whole("few.npy", npyOf("circle", 10, 1))}, []string{"few.npy", "10 images are too few"}},
 		{[]UploadFile{whole("x-images-idx3-ubyte", append([]byte{0, 0, 8, 2}, images[4:]...))}, []string{"x-images-idx3-ubyte", "magic number", "want 0x00000803"}},
-		{[]UploadFile{whole("i-idx3-ubyte", images), whole("l-idx1-ubyte", idxFile(data.IDXLabelsMagic, []uint32{60}, make([]byte, 60)))},
+		{[]UploadFile{whole("i-idx3-ubyte", images), whole("l-idx1-ubyte", data.EncodeIDX(data.IDXLabelsMagic, []uint32{60}, make([]byte, 60)))},
 			[]string{"l-idx1-ubyte holds 60 labels", "i-idx3-ubyte holds 50 images"}},
-		{[]UploadFile{whole("i-idx3-ubyte", images), whole("l-idx1-ubyte", idxFile(data.IDXLabelsMagic, []uint32{50}, make([]byte, 20)))},
+		{[]UploadFile{whole("i-idx3-ubyte", images), whole("l-idx1-ubyte", data.EncodeIDX(data.IDXLabelsMagic, []uint32{50}, make([]byte, 20)))},
 			[]string{"l-idx1-ubyte", "truncated"}},
-		{[]UploadFile{whole("l-idx1-ubyte", idxFile(data.IDXLabelsMagic, []uint32{1}, []byte{0}))}, []string{"l-idx1-ubyte holds labels only"}},
+		{[]UploadFile{whole("l-idx1-ubyte", data.EncodeIDX(data.IDXLabelsMagic, []uint32{1}, []byte{0}))}, []string{"l-idx1-ubyte holds labels only"}},
 		{[]UploadFile{whole("a-idx3-ubyte", images), whole("b-idx3-ubyte", images)}, []string{"a-idx3-ubyte and b-idx3-ubyte are both IDX image files"}},
 		{[]UploadFile{whole("a.npy", circle), whole("set/a/1.png", pngOf(color.RGBA{}, 1))}, []string{"a.npy and set/a/1.png are different kinds"}},
 		{append(slices.Clone(pictures), whole("set/a/broken.png", badPNG)), []string{"set/a/broken.png", "broken png image"}},
