@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 
 	"likelab/core/data"
@@ -34,11 +33,7 @@ func TestNoLostWork(t *testing.T) {
 	base := startServer(t, buildSite(t))
 	b := newBrowser(t, base)
 	ctx := b.ctx
-	downloads := t.TempDir()
-	if _, err := chromedp.Call(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
-		Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: downloads}); err != nil {
-		t.Fatal(err)
-	}
+	downloads := downloadsDir(t, b)
 	b.navigate(t, "?testhooks=1#"+labHash)
 	st, err := poll(ctx, 60*time.Second, "150 steps", func(s Status) bool { return s.Step >= 150 })
 	if err != nil {

@@ -31,11 +31,7 @@ func TestLoadEveryFamily(t *testing.T) {
 	base := startServer(t, site)
 	b := newBrowser(t, base)
 	ctx := b.ctx
-	downloads := t.TempDir()
-	if _, err := chromedp.Call(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
-		Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: downloads}); err != nil {
-		t.Fatal(err)
-	}
+	downloads := downloadsDir(t, b)
 
 	// Train each scene a little on the page and save it.
 	b.navigate(t, "#scene=fm&hidden=16&depth=2&batch=64&nfe=8&seed=3")
@@ -145,4 +141,16 @@ func buildCLI(t *testing.T) string {
 		t.Fatalf("go build ./cmd/likelab: %v\n%s", err, out)
 	}
 	return bin
+}
+
+// downloadsDir makes the page's downloads go to a new folder, which it
+// returns.
+func downloadsDir(t *testing.T, b *browser) string {
+	t.Helper()
+	dir := t.TempDir()
+	if _, err := chromedp.Call(b.ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+		Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir}); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
