@@ -321,3 +321,28 @@ func TestSceneOnImages(t *testing.T) {
 		t.Errorf("a link to dataset=files without the files: got %v want ErrNeedFiles", err)
 	}
 }
+
+// FuzzReadImageSet reads a fuzzed file as each kind of image set: it never
+// panics, an error names the file, and a set keeps within the limits.
+func FuzzReadImageSet(f *testing.F) {
+	f.Add(uint8(0), npyOf("circle", 45, 1))
+	f.Add(uint8(0), npyOf("circle", 45, 1)[:1000])
+	f.Add(uint8(1), data.EncodeIDX(data.IDXImagesMagic, []uint32{45, 28, 28}, shapes("square", 45, 1)))
+	f.Add(uint8(1), gzipped(data.EncodeIDX(data.IDXImagesMagic, []uint32{45, 4, 4}, make([]byte, 45*16))))
+	f.Add(uint8(2), pngOf(color.RGBA{200, 10, 10, 255}, 1))
+	names := []string{"doodles.npy", "t10k-images-idx3-ubyte.gz", "set/class/picture.png"}
+	f.Fuzz(func(t *testing.T, kind uint8, b []byte) {
+		name := names[int(kind)%len(names)]
+		set, err := ReadImageSet([]UploadFile{whole(name, b)}, nil)
+		if err != nil {
+			if !strings.Contains(err.Error(), name) {
+				t.Errorf("the error %q does not name %s", err, name)
+			}
+			return
+		}
+		n, dim := set.Train.N()+set.Test.N(), set.Train.Dim()
+		if n < MinImageSetImages || n > MaxImageSetImages || n*dim > MaxImageSetValues || set.Train.W > MaxImageSetSide {
+			t.Errorf("a set of %d images of %d×%d×%d passed the limits", n, set.Train.W, set.Train.H, set.Train.C)
+		}
+	})
+}
