@@ -349,7 +349,9 @@ func readNPYSet(files []UploadFile, use []int, progress func(int, int)) (*data.I
 		if err := checkArraySide(f.Name, im); err != nil {
 			return nil, err
 		}
-		im = im.Subset(seq(min(im.N(), MaxImageSetValues/len(use)/im.Dim())))
+		if k := MaxImageSetValues / len(use) / im.Dim(); im.N() > k {
+			im = im.Subset(seq(k))
+		}
 		if all == nil {
 			all = im
 		} else if im.W != all.W || im.H != all.H {
@@ -408,7 +410,9 @@ func readIDXSet(files []UploadFile, use []int) (*data.Images, error) {
 	if err := checkArraySide(f.Name, im); err != nil {
 		return nil, err
 	}
-	im = im.Subset(seq(min(im.N(), MaxImageSetValues/im.Dim())))
+	if k := MaxImageSetValues / im.Dim(); im.N() > k {
+		im = im.Subset(seq(k))
+	}
 	if labelsAt < 0 {
 		// unlabelled: one class, named after the file
 		base := strings.TrimSuffix(path.Base(strings.ReplaceAll(f.Name, "\\", "/")), ".gz")

@@ -346,3 +346,19 @@ func FuzzReadImageSet(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkReadImageSet reads two Quick, Draw!-sized .npy files as the
+// page gets them: their first 16 MiB each, of which 5000 doodles are kept.
+func BenchmarkReadImageSet(b *testing.B) {
+	const n = 21_000 // doodles in 16 MiB
+	files := []UploadFile{
+		{Name: "circle.npy", Size: 100 << 20, Data: npyOf("circle", n, 1)},
+		{Name: "square.npy", Size: 100 << 20, Data: npyOf("square", n, 2)},
+	}
+	b.SetBytes(int64(2 * len(files[0].Data)))
+	for b.Loop() {
+		benchSet, _ = ReadImageSet(files, nil)
+	}
+}
+
+var benchSet *ImageSet
