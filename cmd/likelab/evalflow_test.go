@@ -80,6 +80,10 @@ func TestTrainReverseKLAndEval(t *testing.T) {
 	if f, ess := res[0]["ess_fraction"].(float64), res[0]["ess"].(float64); !(f > 0 && f <= 1) || math.Abs(ess/4000-f) > 1e-12 {
 		t.Errorf("flow ESS %v, fraction %v", ess, f)
 	}
+	// render draws it beside its energy
+	if code, _, stderr := likelab(t, "", "render", "--model", dir, "--out", filepath.Join(dir, "banana.png")); code != 0 {
+		t.Errorf("render: exit %d: %s", code, stderr)
+	}
 	// sample and logprob read the model too (it is an ordinary flow)
 	if code, out, stderr := likelab(t, "", "sample", "--model", dir, "--n", "3"); code != 0 || strings.Count(out, "\n") != 3 {
 		t.Errorf("sample: exit %d, %q, %s", code, out, stderr)

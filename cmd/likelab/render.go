@@ -75,13 +75,9 @@ func runRender(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	c := lab.Default()
 	c.Autoplay, c.View, c.Layer = false, *view, max(*layer, -1)
-	sc, _, err := lab.LoadOn(c, target, config, weights)
+	fsc, _, err := lab.LoadFlowScene(c, target, config, weights)
 	if err != nil {
-		return usageError{err.Error()}
-	}
-	fsc, ok := sc.(*lab.FlowScene)
-	if !ok {
-		return usagef("--model %s is not a 2D flow", *dir)
+		return usagef("--model %s: %v", *dir, err)
 	}
 	if err := intIn("layer", *layer, -1, fsc.Run().Spec.Layers); err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"likelab/core/data"
+	"likelab/core/flow"
 	"likelab/core/nn"
 	"likelab/core/train"
 )
@@ -56,31 +57,61 @@ func loadFlow(c Config, target data.Target, config, weights []byte) (Scene, Conf
 	if err != nil {
 		return nil, c, err
 	}
-	if mc.Flow.Dim != 2 {
-		return nil, c, fmt.Errorf("%w: the flow is %d-dimensional; the page shows 2D models", ErrModel, mc.Flow.Dim)
-	}
-	c.Scene, c.Model, c.Layers, c.Hidden = "flow", mc.Flow.Model, mc.Flow.Layers, mc.Flow.Hidden
-	if mc.Train.Objective == "reverse-kl" {
-		c.Scene, c.Energy = "is", strings.TrimPrefix(mc.Train.Energy, "energy:")
-	}
-	if err := pageShows(c); err != nil {
-		return nil, c, err
-	}
-	if c.Scene == "is" {
-		s, err := NewISScene(c)
+	if mc.Train.Objective != "reverse-kl" {
+		s, c, err := flowSceneOf(c, target, f, mc)
 		if err != nil {
 			return nil, c, err
 		}
-		return adopted(s, c, s.run.Trainer, f.Params(), mc.Train.Steps)
+		return s, c, nil
 	}
-	if target, err = pageTarget(c, target); err != nil {
+	if err := flat(mc.Flow.Dim); err != nil {
+		return nil, c, err
+	}
+	c.Scene, c.Energy = "is", strings.TrimPrefix(mc.Train.Energy, "energy:")
+	c.Model, c.Layers, c.Hidden = mc.Flow.Model, mc.Flow.Layers, mc.Flow.Hidden
+	if err := pageShows(c); err != nil {
+		return nil, c, err
+	}
+	s, err := NewISScene(c)
+	if err != nil {
+		return nil, c, err
+	}
+	return adopted(s, c, s.run.Trainer, f.Params(), mc.Train.Steps)
+}
+
+// LoadFlowScene builds the flow scene on target (nil for the one c names)
+// around a saved 2D flow, however it was trained: `likelab render` draws a
+// flow trained by reverse KL beside its energy this way. Otherwise it is
+// Load for flows.
+func LoadFlowScene(c Config, target data.Target, config, weights []byte) (*FlowScene, Config, error) {
+	f, mc, err := FlowFile.Decode(config, weights)
+	if err != nil {
+		return nil, c, err
+	}
+	return flowSceneOf(c, target, f, mc)
+}
+
+// flowSceneOf builds the flow scene around the decoded flow f.
+func flowSceneOf(c Config, target data.Target, f *flow.Flow, mc ModelConfig) (*FlowScene, Config, error) {
+	if err := flat(mc.Flow.Dim); err != nil {
+		return nil, c, err
+	}
+	c.Scene, c.Model, c.Layers, c.Hidden = "flow", mc.Flow.Model, mc.Flow.Layers, mc.Flow.Hidden
+	if err := pageShows(c); err != nil {
+		return nil, c, err
+	}
+	target, err := pageTarget(c, target)
+	if err != nil {
 		return nil, c, err
 	}
 	s, err := NewFlowSceneOn(c, target)
 	if err != nil {
 		return nil, c, err
 	}
-	return adopted(s, c, s.run.Trainer, f.Params(), mc.Train.Steps)
+	if _, _, err := adopted(s, c, s.run.Trainer, f.Params(), mc.Train.Steps); err != nil {
+		return nil, c, err
+	}
+	return s, c, nil
 }
 
 // loadFM builds the fm scene around a saved 2D velocity network. The scene
@@ -92,8 +123,8 @@ func loadFM(c Config, target data.Target, config, weights []byte) (Scene, Config
 		return nil, c, err
 	}
 	sp := m.Spec
-	if sp.Dim != 2 {
-		return nil, c, fmt.Errorf("%w: the fm model is %d-dimensional; the page shows 2D models", ErrModel, sp.Dim)
+	if err := flat(sp.Dim); err != nil {
+		return nil, c, err
 	}
 	c.Scene, c.Hidden, c.Depth, c.Std, c.OT, c.Solver, c.NFE = "fm", sp.Hidden, sp.Layers, sp.Std, sp.OT, sp.Solver, sp.NFE
 	if err := pageShows(c); err != nil {
@@ -113,6 +144,15 @@ func loadFM(c Config, target data.Target, config, weights []byte) (Scene, Config
 // model's data, not the page's 2D target.
 func loadVAE(c Config, _ data.Target, config, weights []byte) (Scene, Config, error) {
 	return LoadVAE(c, config, weights)
+}
+
+// flat reports, as a bad-model error, a model of other than 2D points: the
+// 2D scenes draw densities on the plane.
+func flat(dim int) error {
+	if dim != 2 {
+		return fmt.Errorf("%w: the model is %d-dimensional; the page shows 2D models", ErrModel, dim)
+	}
+	return nil
 }
 
 // pageShows reports, as a bad-model error, why the page cannot show the

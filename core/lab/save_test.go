@@ -135,6 +135,35 @@ func TestSaveLoadEveryScene(t *testing.T) {
 
 func must(v string, _ bool) string { return v }
 
+// TestLoadFlowScene: the flow scene takes a flow however it was trained
+// (`likelab render` draws a reverse-KL flow so), and nothing but a flow.
+func TestLoadFlowScene(t *testing.T) {
+	t.Parallel()
+	c, _ := ParseHash("scene=is&layers=2&hidden=8&batch=32")
+	s, err := NewISScene(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Step()
+	config, weights, err := s.Save()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, lc, err := LoadFlowScene(Default(), nil, config, weights)
+	if err != nil || lc.Scene != "flow" || fs.Status().Step != 1 || !slices.Equal(outputs(t, fs), outputs(t, s)) {
+		t.Errorf("reverse-KL flow in the flow scene: %v, config %q", err, lc.Hash())
+	}
+	f, _ := ParseHash("scene=fm&hidden=4&depth=1")
+	fm, err := NewFMScene(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	config, weights, _ = fm.Save()
+	if sc, _, err := LoadFlowScene(Default(), nil, config, weights); !errors.Is(err, ErrModel) || sc != nil {
+		t.Errorf("an fm model in the flow scene: %v, %v", sc, err)
+	}
+}
+
 // TestLoadRefuses: files the page cannot show build nothing and say why.
 func TestLoadRefuses(t *testing.T) {
 	t.Parallel()
