@@ -220,6 +220,11 @@ func PlanImageSet(names []string, sizes []int64) ([]int64, error) {
 		return nil, err
 	}
 	plan := make([]int64, len(names))
+	for _, i := range use {
+		if sizes[i] == 0 {
+			return nil, fmt.Errorf("%s is empty", names[i])
+		}
+	}
 	if kind != kindPicture {
 		share := int64(MaxImageSetBytes / len(use))
 		for _, i := range use {

@@ -232,6 +232,9 @@ func TestPlanImageSet(t *testing.T) {
 	if _, err := PlanImageSet([]string{"s/a/1.png"}, []int64{MaxImageSetBytes + 1}); err == nil || !strings.Contains(err.Error(), "s/a/1.png is 32 MiB") {
 		t.Errorf("one picture over the limit: got %v", err)
 	}
+	if _, err := PlanImageSet([]string{"a.npy", "b.npy"}, []int64{1000, 0}); err == nil || !strings.Contains(err.Error(), "b.npy is empty") {
+		t.Errorf("an empty file: got %v", err)
+	}
 }
 
 func TestIsImageSet(t *testing.T) {
