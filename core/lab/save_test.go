@@ -60,6 +60,26 @@ func decoded(r *VAERun) []float64 {
 	return dst
 }
 
+// savedScene builds the scene a hash describes, takes steps training steps
+// and saves its model.
+func savedScene(t testing.TB, hash string, steps int) (s Scene, config, weights []byte) {
+	t.Helper()
+	c, err := ParseHash(hash)
+	if err == nil {
+		s, err = New(c)
+	}
+	if err != nil {
+		t.Fatalf("%s: %v", hash, err)
+	}
+	for range steps {
+		s.Step()
+	}
+	if config, weights, err = s.(Saver).Save(); err != nil {
+		t.Fatalf("%s: save: %v", hash, err)
+	}
+	return s, config, weights
+}
+
 // TestSaveLoadEveryScene saves every scene's model and loads it on a page
 // showing something else: the right scene comes back, its Config valid and
 // with the model's architecture, its model computing exactly what the saved
@@ -83,22 +103,9 @@ func TestSaveLoadEveryScene(t *testing.T) {
 		{"scene=vae&hidden=16&latent=3&posterior=planar&batch=16", "scene=flow", "vae", []string{"hidden", "latent", "posterior"}},
 		{"scene=morph&hidden=16&latent=2&batch=16", "scene=morph", "morph", []string{"hidden", "latent", "posterior"}},
 	} {
-		c, err := ParseHash(tc.saved)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := New(c)
-		if err != nil {
-			t.Fatalf("test %d: %v", i, err)
-		}
 		steps := 3 + i
-		for range steps {
-			s.Step()
-		}
-		config, weights, err := s.(Saver).Save()
-		if err != nil {
-			t.Fatalf("test %d: save: %v", i, err)
-		}
+		s, config, weights := savedScene(t, tc.saved, steps)
+		c := s.Config()
 		page, _ := ParseHash(tc.page)
 		loaded, lc, err := Load(page, config, weights)
 		if err != nil {
@@ -139,26 +146,12 @@ func must(v string, _ bool) string { return v }
 // (`likelab render` draws a reverse-KL flow so), and nothing but a flow.
 func TestLoadFlowScene(t *testing.T) {
 	t.Parallel()
-	c, _ := ParseHash("scene=is&layers=2&hidden=8&batch=32")
-	s, err := NewISScene(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Step()
-	config, weights, err := s.Save()
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, config, weights := savedScene(t, "scene=is&layers=2&hidden=8&batch=32", 1)
 	fs, lc, err := LoadFlowScene(Default(), nil, config, weights)
 	if err != nil || lc.Scene != "flow" || fs.Status().Step != 1 || !slices.Equal(outputs(t, fs), outputs(t, s)) {
 		t.Errorf("reverse-KL flow in the flow scene: %v, config %q", err, lc.Hash())
 	}
-	f, _ := ParseHash("scene=fm&hidden=4&depth=1")
-	fm, err := NewFMScene(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	config, weights, _ = fm.Save()
+	_, config, weights = savedScene(t, "scene=fm&hidden=4&depth=1", 0)
 	if sc, _, err := LoadFlowScene(Default(), nil, config, weights); !errors.Is(err, ErrModel) || sc != nil {
 		t.Errorf("an fm model in the flow scene: %v, %v", sc, err)
 	}
@@ -167,17 +160,8 @@ func TestLoadFlowScene(t *testing.T) {
 // TestLoadRefuses: files the page cannot show build nothing and say why.
 func TestLoadRefuses(t *testing.T) {
 	t.Parallel()
-	c := Default()
-	c.Layers, c.Hidden, c.Batch = 2, 8, 32
-	s, err := NewFlowScene(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Step()
-	config, weights, err := s.Save()
-	if err != nil {
-		t.Fatal(err)
-	}
+	sc, config, weights := savedScene(t, "scene=flow&layers=2&hidden=8&batch=32", 1)
+	s := sc.(*FlowScene)
 	p := s.run.Flow.Params()[0]
 	saved := p.Val[0]
 	p.Val[0] = math.NaN()
@@ -222,12 +206,7 @@ func FuzzLoad(f *testing.F) {
 		"scene=flow&layers=1&hidden=4", "scene=is&layers=1&hidden=4", "scene=fm&hidden=4&depth=1",
 		"scene=vae&hidden=4&latent=2",
 	} {
-		c, _ := ParseHash(hash)
-		s, err := New(c)
-		if err != nil {
-			f.Fatal(err)
-		}
-		config, weights, _ := s.(Saver).Save()
+		_, config, weights := savedScene(f, hash, 0)
 		f.Add(config, weights)
 	}
 	f.Add([]byte("{}"), []byte{})
