@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"image"
 	"image/color"
+	"image/draw"
 	"math/rand/v2"
 	"strconv"
 
@@ -31,9 +32,10 @@ type board struct {
 	dirty bool
 }
 
-// rect is the board's square in the canvas, and view its world box.
-func boardRect(b image.Rectangle) image.Rectangle {
-	side := min(b.Dx(), b.Dy()) - 40
+// boardRect is the board's square in the canvas (k device pixels per CSS
+// pixel), and boardView its world box.
+func boardRect(b image.Rectangle, k int) image.Rectangle {
+	side := min(b.Dx(), b.Dy()) - 40*k
 	x0 := b.Min.X + (b.Dx()-side)/2
 	y0 := b.Min.Y + (b.Dy()-side)/2
 	return image.Rect(x0, y0, x0+side, y0+side)
@@ -88,7 +90,7 @@ func (a *app) drawInput() {
 		return
 	}
 	cx, cy := ebiten.CursorPosition()
-	r := boardRect(a.rgba.Bounds())
+	r := boardRect(a.rgba.Bounds(), textScale(a.scale))
 	if !image.Pt(cx, cy).In(r) {
 		return
 	}
@@ -107,19 +109,30 @@ func (a *app) drawBoard(dst *image.RGBA) bool {
 	}
 	bd.dirty = false
 	b := dst.Bounds()
-	bg := [4]byte{18, 18, 24, 255}
+	// The board follows the page's theme and draws lines, dots and text k
+	// times larger on a HiDPI canvas, as the scenes do.
+	th := render.Dark
+	if a.cfg.Theme == "light" || a.cfg.Theme == "auto" && a.auto == "light" {
+		th = render.Light
+	}
+	k := textScale(a.scale)
+	bg := [4]byte{th.Background.R, th.Background.G, th.Background.B, 255}
 	for i := 0; i < len(dst.Pix); i += 4 {
 		copy(dst.Pix[i:i+4], bg[:])
 	}
-	r := boardRect(b)
+	r := boardRect(b, k)
 	sub := dst.SubImage(r).(*image.RGBA)
-	faint := color.RGBA{60, 60, 80, 255}
-	for k := -boardExtent; k <= boardExtent; k++ {
-		render.Polyline(sub, boardView, []float64{k, -boardExtent, k, boardExtent}, faint, 1)
-		render.Polyline(sub, boardView, []float64{-boardExtent, k, boardExtent, k}, faint, 1)
+	draw.Draw(sub, r, image.NewUniform(th.Panel), image.Point{}, draw.Src)
+	// faint grid lines: a fifth of the way from the panel to the text colour
+	mix := func(p, t uint8) uint8 { return uint8((4*int(p) + int(t)) / 5) }
+	faint := color.RGBA{mix(th.Panel.R, th.Text.R), mix(th.Panel.G, th.Text.G), mix(th.Panel.B, th.Text.B), 255}
+	for v := -boardExtent; v <= boardExtent; v++ {
+		render.Polyline(sub, boardView, []float64{v, -boardExtent, v, boardExtent}, faint, float64(k))
+		render.Polyline(sub, boardView, []float64{-boardExtent, v, boardExtent, v}, faint, float64(k))
 	}
-	render.Scatter(sub, boardView, bd.pts, color.RGBA{255, 255, 255, 230}, 1.5)
-	render.Text(dst, r.Min.X, r.Min.Y-16, "draw your own distribution: "+strconv.Itoa(len(bd.pts)/2)+" points", color.RGBA{230, 230, 230, 255})
+	render.Scatter(sub, boardView, bd.pts, th.Dots, 1.5*float64(k))
+	f := render.Font{Scale: k}
+	f.Draw(dst, r.Min.X, r.Min.Y-f.Height()-3*k, "draw your own distribution: "+strconv.Itoa(len(bd.pts)/2)+" points", th.Text)
 	return true
 }
 
