@@ -141,7 +141,7 @@ func (f ModelFile[S, M]) Save(dir string, spec S, m M, info TrainInfo) error {
 	if err != nil {
 		return err
 	}
-	return writeModel(dir, config, weights)
+	return WriteModel(dir, config, weights)
 }
 
 // Load reads a model directory written by Save (or by WriteModel).
@@ -158,9 +158,7 @@ func (f ModelFile[S, M]) Load(dir string) (M, ModelConfig, error) {
 // or a scene's Save returns them) into dir, each atomically, creating dir if
 // needed. The weights go first: a reader that finds the new config.json
 // finds weights at least as new.
-func WriteModel(dir string, config, weights []byte) error { return writeModel(dir, config, weights) }
-
-func writeModel(dir string, config, weights []byte) error {
+func WriteModel(dir string, config, weights []byte) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
