@@ -355,6 +355,15 @@ type history struct {
 	every, n int
 }
 
+// update replaces the y of the last point if it is at x (a point that
+// decimation skipped stays skipped): an estimate at x that improves with
+// more draws is shown at its best.
+func (h *history) update(x, y float64) {
+	if n := len(h.x); n > 0 && h.x[n-1] == x {
+		h.y[n-1] = y
+	}
+}
+
 func (h *history) add(x, y float64) {
 	h.n++
 	if h.every > 1 && h.n%h.every != 0 {

@@ -224,18 +224,24 @@ func (s *ISScene) estimate() {
 	s.flowEst.AddAll(s.flowLW)
 	s.gaussEst.AddAll(s.gaussLW)
 	s.flowRes, s.gaussRes = s.flowEst.Result(), s.gaussEst.Result()
+	// A flow's point is added with its first batch and then follows the
+	// estimate as draws accumulate, so the charts agree with the captions
+	// (a first batch of heavy-tailed weights often misses the rare large
+	// weight that later sets the ESS).
+	put := (*history).update
 	if fresh {
-		x := float64(s.estStep)
-		// two standard errors either side: a 95% interval
-		s.flowZ.add(x, s.flowRes.LogZ)
-		s.flowLo.add(x, s.flowRes.LogZ-2*s.flowRes.StdErr)
-		s.flowHi.add(x, s.flowRes.LogZ+2*s.flowRes.StdErr)
-		s.gaussZ.add(x, s.gaussRes.LogZ)
-		s.gaussLo.add(x, s.gaussRes.LogZ-2*s.gaussRes.StdErr)
-		s.gaussHi.add(x, s.gaussRes.LogZ+2*s.gaussRes.StdErr)
-		s.flowESS.add(x, s.flowRes.ESSFraction)
-		s.gaussESS.add(x, s.gaussRes.ESSFraction)
+		put = (*history).add
 	}
+	x := float64(s.estStep)
+	// two standard errors either side: a 95% interval
+	put(&s.flowZ, x, s.flowRes.LogZ)
+	put(&s.flowLo, x, s.flowRes.LogZ-2*s.flowRes.StdErr)
+	put(&s.flowHi, x, s.flowRes.LogZ+2*s.flowRes.StdErr)
+	put(&s.gaussZ, x, s.gaussRes.LogZ)
+	put(&s.gaussLo, x, s.gaussRes.LogZ-2*s.gaussRes.StdErr)
+	put(&s.gaussHi, x, s.gaussRes.LogZ+2*s.gaussRes.StdErr)
+	put(&s.flowESS, x, s.flowRes.ESSFraction)
+	put(&s.gaussESS, x, s.gaussRes.ESSFraction)
 	s.dirty = true
 }
 

@@ -57,6 +57,17 @@ func TestISSceneTrainsEstimatesAndDraws(t *testing.T) {
 	if f, _, _ := is.Estimates(); f.N <= n0 {
 		t.Errorf("paused: draws %d, were %d", f.N, n0)
 	}
+	// The charts show the accumulated estimates the captions show, not the
+	// first batch's.
+	f, g, _ = is.Estimates()
+	for i, c := range []struct {
+		h    history
+		want float64
+	}{{is.flowESS, f.ESSFraction}, {is.gaussESS, g.ESSFraction}, {is.flowZ, f.LogZ}, {is.gaussZ, g.LogZ}} {
+		if n := len(c.h.y); n == 0 || c.h.y[n-1] != c.want {
+			t.Errorf("test %d: chart's last point %v, caption's estimate %v", i, c.h.y, c.want)
+		}
+	}
 	// The Gaussian's estimate from the same number of draws is right within
 	// its error bars: 5 standard errors.
 	if _, g, tz := is.Estimates(); math.Abs(g.LogZ-tz) > 5*g.StdErr {
