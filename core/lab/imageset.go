@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"likelab/core/data"
+	"likelab/core/vae"
 )
 
 // FilesDataset is the dataset of a vae or morph scene that learns images
@@ -485,6 +486,19 @@ func readPictureSet(files []UploadFile, use []int, progress func(int, int)) (*da
 // set's first two classes as the morph's endpoints. Nothing is built if the
 // set cannot be shown (a morph needs two classes).
 func NewSceneOnImages(c Config, set *ImageSet) (Scene, Config, error) {
+	c, err := onImages(c, set)
+	if err != nil {
+		return nil, c, err
+	}
+	s, err := NewOn(c, set)
+	return s, c, err
+}
+
+// onImages is c for the vae scene (or the morph scene, when c names it) on
+// set: dataset FilesDataset and, unless c's endpoints are both classes of
+// the set, the set's first two classes as the morph's endpoints. It says
+// why when the scene cannot show the set (a morph needs two classes).
+func onImages(c Config, set *ImageSet) (Config, error) {
 	if c.Scene != "morph" {
 		c.Scene = "vae"
 	}
@@ -494,10 +508,9 @@ func NewSceneOnImages(c Config, set *ImageSet) (Scene, Config, error) {
 		c.From, c.To = classes[0], classes[min(1, len(classes)-1)]
 	}
 	if c.Scene == "morph" && len(classes) < 2 {
-		return nil, c, fmt.Errorf("%s: one class (%s); the morph joins two: add a second class's images, or use the vae scene", set.Source, classes[0])
+		return c, fmt.Errorf("%s: one class (%s); the morph joins two: add a second class's images, or use the vae scene", set.Source, classes[0])
 	}
-	s, err := NewOn(c, set)
-	return s, c, err
+	return c, nil
 }
 
 // NewOn is New, with set (nil when there is none) standing for the images
@@ -510,6 +523,13 @@ func NewOn(c Config, set *ImageSet) (Scene, error) {
 	if set == nil {
 		return nil, ErrNeedFiles
 	}
+	return sceneOnImages(c, set, nil, 0)
+}
+
+// sceneOnImages builds the vae or morph scene c describes on set, with a
+// new VAE when model is nil, else around model (a loaded one) resuming
+// from step steps.
+func sceneOnImages(c Config, set *ImageSet, model *vae.VAE, steps int) (Scene, error) {
 	check := c
 	check.From, check.To = Default().From, Default().To // the set's classes stand in for the table's
 	if err := check.Validate(); err != nil {
@@ -520,10 +540,11 @@ func NewOn(c Config, set *ImageSet) (Scene, error) {
 			return nil, err
 		}
 	}
-	run, err := NewVAERun(c, nil, set.Train, set.Test, set.Source)
+	run, err := NewVAERun(c, model, set.Train, set.Test, set.Source)
 	if err != nil {
 		return nil, err
 	}
+	run.Trainer.Resume(steps)
 	if c.Scene == "morph" {
 		return newMorphSceneOn(c, run), nil
 	}

@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -8,6 +9,7 @@ import (
 	"likelab/core/flow"
 	"likelab/core/nn"
 	"likelab/core/train"
+	"likelab/core/vae"
 )
 
 // Saver is a scene whose model can be saved as the CLI's model files.
@@ -28,7 +30,9 @@ func (s *FlowScene) Save() (config, weights []byte, err error) {
 // model: a 2D flow trained by maximum likelihood opens the flow scene, one
 // trained by reverse KL to an energy the is scene, a flow-matching model
 // the fm scene and a VAE the vae scene (or the morph scene when c shows
-// it). The returned Config describes the new scene, and training resumes
+// it) on the images it was trained on, when they are here (see LoadWith
+// for a page holding a user's images). The returned Config describes the
+// new scene, and training resumes
 // from the saved step. Nothing is built unless the files are whole, agree
 // with each other and fit the page's settings, so a bad file never replaces
 // a working scene.
@@ -140,10 +144,141 @@ func loadFM(c Config, target data.Target, config, weights []byte) (Scene, Config
 	return adopted(s, c, s.run.Trainer, m.Params(), mc.Train.Steps)
 }
 
-// loadVAE is LoadVAE as a family's scene loader: the images come from the
-// model's data, not the page's 2D target.
+// loadVAE is a family's scene loader for VAEs: the images come from the
+// model's data, not the page's 2D target (see LoadWith).
 func loadVAE(c Config, _ data.Target, config, weights []byte) (Scene, Config, error) {
-	return LoadVAE(c, config, weights)
+	return vaeOn(c, nil, config, weights)
+}
+
+// ErrNeedImages is the error of loading a VAE whose images the page does not
+// have: MNIST in a browser, .npy files, a folder of pictures, a user's files.
+var ErrNeedImages = errors.New("pick its images together with config.json and model.safetensors, or pick the images first")
+
+// LoadWith is Load on a page that holds a user's image set (nil when it
+// holds none; see NewOn). A VAE is shown on the images it was trained on
+// when the page has them — the fruits, or MNIST natively — else on set when
+// set's images have the model's shape. A VAE whose images are not here is
+// refused with ErrNeedImages, in a message that says which images it takes.
+func LoadWith(c Config, set *ImageSet, config, weights []byte) (Scene, Config, error) {
+	if mc, err := decodeHeader(config); err == nil && mc.Family == VAEFile.family {
+		return vaeOn(c, set, config, weights)
+	}
+	return Load(c, config, weights)
+}
+
+// vaeOn builds the vae or morph scene around a saved VAE, on its own images
+// when the page has them, else on set (nil for none) when it fits.
+func vaeOn(c Config, set *ImageSet, config, weights []byte) (Scene, Config, error) {
+	v, mc, err := VAEFile.Decode(config, weights)
+	if err != nil {
+		return nil, c, err
+	}
+	sp := v.Spec
+	switch {
+	case ownImages(mc.Train.Data, sp):
+		return LoadVAE(c, config, weights)
+	case set != nil && fits(sp, set.Train):
+		return LoadOnImages(c, set, config, weights)
+	}
+	trained := "this VAE was trained on " + imagesOf(sp.Width, sp.Height, sp.Channels)
+	if d := shortData(mc.Train.Data); d != "" {
+		trained += " (" + d + ")"
+	}
+	if set != nil {
+		trained += fmt.Sprintf(", and the images you gave (%s) are %s", set.Source, imagesOf(set.Train.W, set.Train.H, set.Train.C))
+	}
+	switch {
+	case sp.Channels == 1 && max(sp.Width, sp.Height) > MaxImageSetSide:
+		return nil, c, fmt.Errorf("%s; the page learns images of up to %d×%d: show it with likelab render", trained, MaxImageSetSide, MaxImageSetSide)
+	case sp.Channels != 1 && (sp.Width != ImageSetSide || sp.Height != ImageSetSide):
+		return nil, c, fmt.Errorf("%s; the page reads pictures at %d×%d: show it with likelab render", trained, ImageSetSide, ImageSetSide)
+	}
+	return nil, c, fmt.Errorf("%s: %w", trained, ErrNeedImages)
+}
+
+// LoadOnImages builds the vae scene (or the morph scene, when c names it)
+// on a user's image set around a saved VAE, resuming from the saved step;
+// the returned Config describes the new scene (dataset FilesDataset, as
+// NewSceneOnImages). Nothing is built unless the files hold a VAE whose
+// images have the set's shape.
+func LoadOnImages(c Config, set *ImageSet, config, weights []byte) (Scene, Config, error) {
+	if set == nil {
+		panic("lab: LoadOnImages without an image set")
+	}
+	if mc, err := decodeHeader(config); err == nil && mc.Family != VAEFile.family {
+		return nil, c, fmt.Errorf("%w: %s describes a %q model; images go with a VAE", ErrModel, ConfigFile, mc.Family)
+	}
+	v, mc, err := VAEFile.Decode(config, weights)
+	if err != nil {
+		return nil, c, err
+	}
+	sp := v.Spec
+	if !fits(sp, set.Train) {
+		return nil, c, fmt.Errorf("%w: this VAE takes %s; %s are %s", ErrModel,
+			imagesOf(sp.Width, sp.Height, sp.Channels), set.Source, imagesOf(set.Train.W, set.Train.H, set.Train.C))
+	}
+	if c, err = vaeConfig(c, sp); err != nil {
+		return nil, c, err
+	}
+	if c, err = onImages(c, set); err != nil {
+		return nil, c, err
+	}
+	s, err := sceneOnImages(c, set, v, mc.Train.Steps)
+	if err != nil {
+		return nil, c, err
+	}
+	return s, c, nil
+}
+
+// ownImages reports whether the page has the images a VAE of spec sp was
+// trained on, by the data its file records (as LoadVAE reads them): the
+// fruits, or MNIST where its files are found (natively, never in a
+// browser). A file that records no data is taken for a fruit model in
+// colour and an MNIST one in grey, as LoadVAE takes it.
+func ownImages(name string, sp vae.Spec) bool {
+	mnist := func() bool {
+		_, err := data.FindGoMNIST("")
+		return sp.Channels == 1 && err == nil
+	}
+	switch {
+	case name == "fruits":
+		return true
+	case name == "":
+		return sp.Channels == 3 || mnist()
+	case name == "mnist" || strings.HasPrefix(name, "mnist:"):
+		return mnist()
+	}
+	return false
+}
+
+// fits reports whether a VAE of spec sp takes the images of im.
+func fits(sp vae.Spec, im *data.Images) bool {
+	return sp.Width == im.W && sp.Height == im.H && sp.Channels == im.C
+}
+
+// imagesOf describes images of a shape for a message: "28×28 grey images".
+func imagesOf(w, h, ch int) string {
+	switch ch {
+	case 1:
+		return fmt.Sprintf("%d×%d grey images", w, h)
+	case 3:
+		return fmt.Sprintf("%d×%d colour images", w, h)
+	}
+	return fmt.Sprintf("%d×%d images of %d channels", w, h, ch)
+}
+
+// shortData is a model's recorded data for a message, a long path cut to
+// its last part (npy:/home/me/quickdraw/cat.npy is npy:…/cat.npy).
+func shortData(name string) string {
+	const long = 40 // characters: a message stays one line
+	if len(name) <= long {
+		return name
+	}
+	if i := strings.LastIndexAny(name, "/\\"); i >= 0 {
+		head := name[:strings.IndexByte(name, ':')+1]
+		return head + "…" + name[i:]
+	}
+	return name[:long] + "…"
 }
 
 // flat reports, as a bad-model error, a model of other than 2D points: the

@@ -2,13 +2,17 @@ package lab
 
 import (
 	"errors"
+	"fmt"
+	"image/color"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"likelab/core/ad"
 	"likelab/core/flow"
 	"likelab/core/nn"
+	"likelab/core/vae"
 )
 
 // probe is a few fixed points of the plane and codes of a latent space, on
@@ -243,5 +247,126 @@ func TestPretrainedMissingTrainsFromScratch(t *testing.T) {
 	b.Seed = 9
 	if PretrainedDir(a) == PretrainedDir(b) {
 		t.Errorf("different runs share a shipped model")
+	}
+}
+
+// TestLoadOnImages loads a VAE trained on a user's .npy files back on a
+// page that holds images: on images of its shape it comes back at the
+// saved step computing what it computed; without them, or on images of
+// another shape, nothing is built and the message names both shapes. A
+// fruit model still loads on the fruits, whatever images the page holds.
+func TestLoadOnImages(t *testing.T) {
+	t.Parallel()
+	grey, err := ReadImageSet(twoShapes(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pictures []UploadFile
+	for i := range 25 {
+		pictures = append(pictures,
+			whole(fmt.Sprintf("fruit/red/%02d.png", i), pngOf(color.RGBA{220, 30, 30, 255}, uint64(i))),
+			whole(fmt.Sprintf("fruit/yellow/%02d.png", i), pngOf(color.RGBA{240, 220, 40, 255}, uint64(i+100))))
+	}
+	colour, err := ReadImageSet(pictures, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := Default()
+	c.Hidden, c.Latent, c.Batch = 16, 2, 16
+	saved, sc, err := NewSceneOnImages(c, grey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const steps = 3
+	for range steps {
+		saved.Step()
+	}
+	config, weights, err := saved.(Saver).Save()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// on images of its shape, from a page on another scene and from the morph
+	morph := sc
+	morph.Scene, morph.From, morph.To = "morph", "square", "circle"
+	for i, tc := range []struct {
+		page  Config
+		load  func(Config, *ImageSet, []byte, []byte) (Scene, Config, error)
+		scene string
+	}{
+		{Default(), LoadWith, "vae"},
+		{Default(), LoadOnImages, "vae"},
+		{morph, LoadWith, "morph"},
+	} {
+		s, lc, err := tc.load(tc.page, grey, config, weights)
+		if err != nil {
+			t.Fatalf("test %d: %v", i, err)
+		}
+		// the set's classes stand in for the table's, as in NewOn
+		check := lc
+		check.From, check.To = Default().From, Default().To
+		if err := check.Validate(); err != nil || lc.Scene != tc.scene || lc.Dataset != FilesDataset || s.Config() != lc {
+			t.Errorf("test %d: loaded config %q (%v); want the %s scene on dataset=files", i, lc.Hash(), err, tc.scene)
+		}
+		if lc.Hidden != c.Hidden || lc.Latent != c.Latent {
+			t.Errorf("test %d: loaded hidden=%d latent=%d want the model's %d and %d", i, lc.Hidden, lc.Latent, c.Hidden, c.Latent)
+		}
+		if tc.scene == "morph" && (lc.From != "square" || lc.To != "circle") {
+			t.Errorf("test %d: the morph goes from %s to %s; want the page's square to circle", i, lc.From, lc.To)
+		}
+		if got := s.Status().Step; got != steps {
+			t.Errorf("test %d: loaded at step %d want %d", i, got, steps)
+		}
+		if got, want := outputs(t, s), outputs(t, saved); !slices.Equal(got, want) {
+			t.Errorf("test %d: the loaded VAE computes %v want %v", i, got[:4], want[:4])
+		}
+		s.Step()
+		if got := s.Status().Step; got != steps+1 || s.Status().Error != "" {
+			t.Errorf("test %d: a step after loading reached step %d (error %q) want %d", i, got, s.Status().Error, steps+1)
+		}
+	}
+
+	// nothing built without the images, or on images of another shape
+	_, flowConfig, flowWeights := savedScene(t, "scene=flow&layers=2&hidden=8&batch=32", 1)
+	odd, err := vae.New(vae.Spec{Width: 20, Height: 20, Channels: 3, Latent: 2, Hidden: []int{8}, Likelihood: "gaussian"}.WithDefaults(), nn.NewRNG(1, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	oddConfig, oddWeights, err := VAEFile.Encode(odd.Spec, odd, TrainInfo{Data: "/home/me/pictures/of/my/holidays/in/twenty-twenty-five", Steps: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, tc := range []struct {
+		load            func(Config, *ImageSet, []byte, []byte) (Scene, Config, error)
+		set             *ImageSet
+		config, weights []byte
+		want            error
+		says            []string
+	}{
+		{LoadWith, nil, config, weights, ErrNeedImages, []string{"28×28 grey images (circle.npy, square.npy)", "pick its images"}},
+		{LoadWith, colour, config, weights, ErrNeedImages, []string{"28×28 grey images", "(50 pictures in 2 folders) are 32×32 colour images"}},
+		{LoadOnImages, colour, config, weights, ErrModel, []string{"takes 28×28 grey images", "50 pictures in 2 folders are 32×32 colour images"}},
+		{LoadOnImages, grey, flowConfig, flowWeights, ErrModel, []string{`a "flow" model`}},
+		{LoadOnImages, grey, config, weights[:len(weights)-8], ErrModel, []string{WeightsFile}},
+		// pictures are read at 32×32, so a 20×20 colour model has none here
+		{LoadWith, colour, oddConfig, oddWeights, nil, []string{"20×20 colour images (…/twenty-twenty-five)", "likelab render"}},
+	} {
+		s, _, err := tc.load(Default(), tc.set, tc.config, tc.weights)
+		if s != nil || err == nil || (tc.want != nil && !errors.Is(err, tc.want)) {
+			t.Errorf("test %d: got %v, %v want %v and no scene", i, s, err, tc.want)
+			continue
+		}
+		t.Logf("test %d: %v", i, err)
+		for _, want := range tc.says {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("test %d: the message %q does not say %q", i, err, want)
+			}
+		}
+	}
+
+	// a fruit model loads on the fruits, though the page holds grey images
+	_, fruitConfig, fruitWeights := savedScene(t, "scene=vae&hidden=16&latent=2&batch=16", 2)
+	if s, lc, err := LoadWith(Default(), grey, fruitConfig, fruitWeights); err != nil || lc.Dataset != "fruits" || s.Status().Step != 2 {
+		t.Errorf("a fruit model on a page holding grey images: %v, config %q", err, lc.Hash())
 	}
 }

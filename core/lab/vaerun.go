@@ -235,14 +235,9 @@ func LoadVAE(c Config, config, weights []byte) (Scene, Config, error) {
 		return nil, c, err
 	}
 	sp := v.Spec
-	if c.Scene != "morph" {
-		c.Scene = "vae"
+	if c, err = vaeConfig(c, sp); err != nil {
+		return nil, c, err
 	}
-	c.Latent, c.Posterior = sp.Latent, sp.Posterior
-	if len(sp.Hidden) != 1 {
-		return nil, c, fmt.Errorf("%w: the page shows VAEs of one hidden layer; this one has %d", ErrModel, len(sp.Hidden))
-	}
-	c.Hidden = sp.Hidden[0]
 	switch {
 	case slices.Contains(DatasetNames, mc.Train.Data):
 		c.Dataset = mc.Train.Data
@@ -266,6 +261,20 @@ func LoadVAE(c Config, config, weights []byte) (Scene, Config, error) {
 		return newMorphSceneOn(c, run), c, nil
 	}
 	return newVAESceneOn(c, run), c, nil
+}
+
+// vaeConfig is c for the vae scene (or the morph scene, when c names it)
+// with the architecture of a loaded VAE of spec sp.
+func vaeConfig(c Config, sp vae.Spec) (Config, error) {
+	if c.Scene != "morph" {
+		c.Scene = "vae"
+	}
+	c.Latent, c.Posterior = sp.Latent, sp.Posterior
+	if len(sp.Hidden) != 1 {
+		return c, fmt.Errorf("%w: the page shows VAEs of one hidden layer; this one has %d", ErrModel, len(sp.Hidden))
+	}
+	c.Hidden = sp.Hidden[0]
+	return c, nil
 }
 
 // pretrainedVAEScene starts the vae or morph scene from the model shipped
