@@ -341,19 +341,36 @@ type imageFile struct {
 // the page says how far it has got.
 const readProgressAfter = time.Second
 
+// savedModel is a saved model's two files as the page read them.
+type savedModel struct{ config, weights []byte }
+
 // useImageSet reads the files an image set needs (lab.PlanImageSet: the
 // first bytes of a big .npy file, some of the pictures of a big folder) and
-// trains the vae or morph scene on them. Progress is shown when it takes
-// over a second; a bad file is named in a message and the current run goes
-// on.
+// trains the vae or morph scene on them — or, when a saved model's two
+// files came with them (lab.SavedModelFiles), loads that model on them.
+// Progress is shown when it takes over a second; a bad file is named in a
+// message and the current run goes on.
 func (a *app) useImageSet(files js.Value, names []string) {
+	ci, wi, err := lab.SavedModelFiles(names)
+	var model *savedModel
+	if err == nil && (ci >= 0 || wi >= 0) {
+		model = &savedModel{}
+		if ci < 0 || wi < 0 {
+			err = fmt.Errorf("pick both files a saved model consists of, %s and %s, with its images", lab.ConfigFile, lab.WeightsFile)
+		}
+	}
+	fail := failed(model)
+	if err != nil {
+		a.notice(fail + err.Error())
+		return
+	}
 	sizes := make([]int64, len(names))
 	for i := range sizes {
 		sizes[i] = int64(files.Index(i).Get("size").Float())
 	}
 	plan, err := lab.PlanImageSet(names, sizes)
 	if err != nil {
-		a.notice("Not trained on your files (the current run goes on): " + err.Error())
+		a.notice(fail + err.Error())
 		return
 	}
 	var read []imageFile
@@ -366,10 +383,10 @@ func (a *app) useImageSet(files js.Value, names []string) {
 	}
 	r := &reads{a: a, done: func(a *app, problems []string) {
 		if len(problems) > 0 {
-			a.notice("Not trained on your files (the current run goes on): " + strings.Join(problems, "; "))
+			a.notice(fail + strings.Join(problems, "; "))
 			return
 		}
-		a.learnImages(read, start)
+		a.learnImages(read, model, start)
 	}, ended: func(left int) {
 		if now := time.Now(); now.Sub(start) > readProgressAfter && now.Sub(lastNote) > readProgressAfter/4 {
 			lastNote = now
@@ -384,14 +401,40 @@ func (a *app) useImageSet(files js.Value, names []string) {
 			})
 		}
 	}
+	if model != nil {
+		total += 2
+		for _, f := range []struct {
+			at    int
+			limit int64
+			dst   *[]byte
+		}{{ci, maxConfigFile, &model.config}, {wi, maxModelFile, &model.weights}} {
+			if sizes[f.at] > f.limit {
+				r.problems = append(r.problems, fmt.Sprintf("%s is %d bytes, over the %d-byte limit", names[f.at], sizes[f.at], f.limit))
+				continue
+			}
+			r.read(files.Index(f.at).Call("arrayBuffer"), names[f.at]+" could not be read", func(buf js.Value) {
+				*f.dst = bytesFromJS(js.Global().Get("Uint8Array").New(buf))
+			})
+		}
+	}
 	r.check()
 }
 
+// failed begins the message of files that were not used: images to learn,
+// or a model (when model is not nil) to load on them.
+func failed(model *savedModel) string {
+	if model != nil {
+		return "Model not loaded (the current run goes on): "
+	}
+	return "Not trained on your files (the current run goes on): "
+}
+
 // learnImages hands the read files to the host, which builds the scene on
-// them; the decoding's progress is shown once it all takes over a second.
-func (a *app) learnImages(files []imageFile, start time.Time) {
+// them (around model, when it is not nil); the decoding's progress is shown
+// once it all takes over a second.
+func (a *app) learnImages(files []imageFile, model *savedModel, start time.Time) {
 	var lastNote time.Time
-	a.host.useImages(a.cfg, files, func(done, total int) {
+	a.host.useImages(a.cfg, files, model, func(done, total int) {
 		if now := time.Now(); now.Sub(start) > readProgressAfter && now.Sub(lastNote) > readProgressAfter/4 {
 			lastNote = now
 			msg := fmt.Sprintf("Decoding your images: %d of %d files…", done, total)
@@ -400,7 +443,7 @@ func (a *app) learnImages(files []imageFile, start time.Time) {
 	}, func(cfg lab.Config, about string, err error) {
 		a.queue = append(a.queue, func(a *app) {
 			if err != nil {
-				a.notice("Not trained on your files (the current run goes on): " + err.Error())
+				a.notice(failed(model) + err.Error())
 				return
 			}
 			a.started = true
@@ -410,6 +453,10 @@ func (a *app) learnImages(files []imageFile, start time.Time) {
 			if a.panel != nil {
 				a.panel.addClassOptions()
 				a.panel.sync(cfg)
+			}
+			if model != nil {
+				a.notice("Loaded the model on " + about + ". (A link cannot carry your files: share them with it.)")
+				return
 			}
 			a.notice("Training on " + about + ". (A link cannot carry your files: share them with it.)")
 		})

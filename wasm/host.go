@@ -36,8 +36,9 @@ type host interface {
 	// local scene, when the worker answers otherwise.
 	save(done func(config, weights []byte, err error))
 	// load replaces the scene with one built from model files, keeping cfg's
-	// page settings; done runs with the new configuration, or with an error
-	// while the old scene goes on.
+	// page settings (a VAE on the kept image set: lab.LoadWith); done runs
+	// with the new configuration, or with an error while the old scene goes
+	// on.
 	load(cfg lab.Config, config, weights []byte, done func(lab.Config, error))
 	// useFile replaces the scene with one on a target made from a file the
 	// user gave (CSV points or a picture); done runs with nil or the problem,
@@ -45,10 +46,12 @@ type host interface {
 	useFile(cfg lab.Config, name string, b []byte, done func(error))
 	// useImages replaces the scene with the vae or morph scene on an image
 	// set made from the user's files (lab.ReadImageSet), which the host keeps
-	// for later scenes of dataset=files; progress counts the files decoded;
-	// done runs with the new configuration and a description of the set, or
-	// with the problem, in which case the old scene goes on.
-	useImages(cfg lab.Config, files []imageFile, progress func(done, total int), done func(cfg lab.Config, about string, err error))
+	// for later scenes of dataset=files (and for loading VAEs on them: see
+	// load), around model when it is not nil (lab.LoadOnImages); progress
+	// counts the files decoded; done runs with the new configuration and a
+	// description of the set, or with the problem, in which case the old
+	// scene goes on.
+	useImages(cfg lab.Config, files []imageFile, model *savedModel, progress func(done, total int), done func(cfg lab.Config, about string, err error))
 	// bench measures the core's speed where the scene would train (lab.Bench)
 	// and calls progress with each stage and done with the JSON result.
 	bench(progress func(string), done func(json string))
@@ -114,7 +117,7 @@ func (h *localHost) save(done func(config, weights []byte, err error)) {
 }
 
 func (h *localHost) load(cfg lab.Config, config, weights []byte, done func(lab.Config, error)) {
-	s, c, err := lab.Load(cfg, config, weights)
+	s, c, err := lab.LoadWith(cfg, h.images, config, weights)
 	if err == nil {
 		h.scene, h.err = s, ""
 	}
@@ -129,7 +132,7 @@ func (h *localHost) useFile(cfg lab.Config, name string, b []byte, done func(err
 	done(err)
 }
 
-func (h *localHost) useImages(cfg lab.Config, files []imageFile, progress func(int, int), done func(lab.Config, string, error)) {
+func (h *localHost) useImages(cfg lab.Config, files []imageFile, model *savedModel, progress func(int, int), done func(lab.Config, string, error)) {
 	up := make([]lab.UploadFile, len(files))
 	for i, f := range files {
 		up[i] = lab.UploadFile{Name: f.name, Size: f.size, Data: bytesFromJS(js.Global().Get("Uint8Array").New(f.buf))}
@@ -139,7 +142,7 @@ func (h *localHost) useImages(cfg lab.Config, files []imageFile, progress func(i
 		done(cfg, "", err)
 		return
 	}
-	s, c, err := lab.NewSceneOnImages(cfg, set)
+	s, c, err := sceneOnImages(cfg, set, model)
 	if err != nil {
 		done(cfg, "", err)
 		return
@@ -147,6 +150,15 @@ func (h *localHost) useImages(cfg lab.Config, files []imageFile, progress func(i
 	lab.AddClassNames(set.Classes()...)
 	h.scene, h.err, h.images = s, "", set
 	done(c, set.About(), nil)
+}
+
+// sceneOnImages builds the scene of cfg on set: a new VAE's, or model's
+// when it is not nil.
+func sceneOnImages(cfg lab.Config, set *lab.ImageSet, model *savedModel) (lab.Scene, lab.Config, error) {
+	if model != nil {
+		return lab.LoadOnImages(cfg, set, model.config, model.weights)
+	}
+	return lab.NewSceneOnImages(cfg, set)
 }
 
 func (h *localHost) bench(progress func(string), done func(string)) {

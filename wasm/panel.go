@@ -80,7 +80,8 @@ func (a *app) buildPanel() {
 	picker := el("input", "")
 	picker.Set("type", "file")
 	picker.Set("multiple", true)
-	picker.Set("accept", ".json,.safetensors")
+	// a VAE's model files may come with its images (files.go useImageSet)
+	picker.Set("accept", ".json,.safetensors,.npy,.gz,.idx3-ubyte,.idx1-ubyte,.idx,.png,.jpg,.jpeg")
 	picker.Get("style").Set("display", "none")
 	picker.Set("id", "load-input")
 	change := js.FuncOf(func(this js.Value, args []js.Value) any {
@@ -91,7 +92,7 @@ func (a *app) buildPanel() {
 	p.funcs = append(p.funcs, change)
 	picker.Call("addEventListener", "change", change)
 	load := el("button", "Load model")
-	load.Set("title", "pick config.json and model.safetensors together (or drop them on the page)")
+	load.Set("title", "pick config.json and model.safetensors together (or drop them on the page); a VAE's with the images it learnt (.npy, IDX files or pictures)")
 	p.onClick(load, func() { picker.Call("click") })
 	dataPicker := el("input", "")
 	dataPicker.Set("type", "file")

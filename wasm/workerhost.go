@@ -266,15 +266,18 @@ type imagesReply struct {
 
 // useImages hands the files' bytes over to the worker (transferred, not
 // copied: the page keeps none of them).
-func (h *workerHost) useImages(cfg lab.Config, files []imageFile, progress func(int, int), done func(lab.Config, string, error)) {
+func (h *workerHost) useImages(cfg lab.Config, files []imageFile, model *savedModel, progress func(int, int), done func(lab.Config, string, error)) {
 	h.nextID++
 	h.imaging[h.nextID] = imagesReply{progress, done}
 	names, sizes, bufs := make([]any, len(files)), make([]any, len(files)), make([]any, len(files))
 	for i, f := range files {
 		names[i], sizes[i], bufs[i] = f.name, float64(f.size), f.buf
 	}
-	msg := js.ValueOf(map[string]any{"type": "images", "id": h.nextID, "hash": cfg.Hash(), "names": names, "sizes": sizes, "buffers": bufs})
-	h.w.Call("postMessage", msg, js.ValueOf(bufs))
+	m := map[string]any{"type": "images", "id": h.nextID, "hash": cfg.Hash(), "names": names, "sizes": sizes, "buffers": bufs}
+	if model != nil {
+		m["config"], m["weights"] = string(model.config), bytesToJS(model.weights)
+	}
+	h.w.Call("postMessage", js.ValueOf(m), js.ValueOf(bufs))
 }
 
 func (h *workerHost) bench(progress func(string), done func(string)) {

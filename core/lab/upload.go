@@ -3,6 +3,7 @@ package lab
 import (
 	"bytes"
 	"fmt"
+	"path"
 	"path/filepath"
 	"strings"
 
@@ -44,4 +45,28 @@ func NewSceneOnFile(c Config, name string, b []byte) (Scene, error) {
 		return nil, err
 	}
 	return NewFlowSceneOn(c, t)
+}
+
+// SavedModelFiles finds a saved model's two files among files a user gave
+// at once (a model picked with its images, say): its config, a .json file
+// (config.json), and its weights, a .safetensors file (model.safetensors);
+// -1 for one that is not there. Two of either kind are an error naming
+// them: the page cannot tell which belong together.
+func SavedModelFiles(names []string) (config, weights int, err error) {
+	config, weights = -1, -1
+	for i, n := range names {
+		at := &config
+		switch strings.ToLower(path.Ext(n)) {
+		case ".json":
+		case ".safetensors":
+			at = &weights
+		default:
+			continue
+		}
+		if *at >= 0 {
+			return -1, -1, fmt.Errorf("%s and %s: pick the two files of one model, %s and %s", names[*at], n, ConfigFile, WeightsFile)
+		}
+		*at = i
+	}
+	return config, weights, nil
 }

@@ -33,3 +33,24 @@ func TestSceneOnFile(t *testing.T) {
 		}
 	}
 }
+
+func TestSavedModelFiles(t *testing.T) {
+	t.Parallel()
+	for i, tc := range []struct {
+		names           []string
+		config, weights int
+		err             string
+	}{
+		{[]string{"model.safetensors", "cat.npy", "config.json", "dog.npy"}, 2, 0, ""},
+		{[]string{"run/Config.JSON", "run/metrics.jsonl", "run/step-100.safetensors"}, 0, 2, ""},
+		{[]string{"cat.npy", "config.json"}, 1, -1, ""},
+		{[]string{"cat.npy", "dog.npy"}, -1, -1, ""},
+		{[]string{"a/config.json", "b/config.json", "model.safetensors"}, -1, -1, "a/config.json and b/config.json"},
+		{[]string{"a.safetensors", "b.safetensors"}, -1, -1, "a.safetensors and b.safetensors"},
+	} {
+		c, w, err := SavedModelFiles(tc.names)
+		if c != tc.config || w != tc.weights || (err == nil) != (tc.err == "") || (err != nil && !strings.Contains(err.Error(), tc.err)) {
+			t.Errorf("test %d: got %d, %d, %v want %d, %d, %q", i, c, w, err, tc.config, tc.weights, tc.err)
+		}
+	}
+}

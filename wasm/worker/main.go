@@ -6,7 +6,8 @@
 //
 // Messages in: {type: "configure", hash}, {type: "size", w, h, scale, auto}, {type:
 // "play"|"pause"|"toggle"|"step"|"reset"}, {type: "images", id, hash, names,
-// sizes, buffers} (a user's image set). Messages out: {type: "status",
+// sizes, buffers[, config, weights]} (a user's image set, with a saved VAE
+// to load on it). Messages out: {type: "status",
 // json, problem} several times a second, {type: "frame", w, h, pixels}
 // whenever the picture changed, and {type: "imagesProgress", id, done,
 // total} then {type: "images", id, hash, classes, about | error}.
@@ -209,7 +210,7 @@ func (w *worker) load(m js.Value) {
 	wv := m.Get("weights")
 	weights := make([]byte, wv.Get("length").Int())
 	js.CopyBytesToGo(weights, wv)
-	s, c, err := lab.Load(cfg, []byte(m.Get("config").String()), weights)
+	s, c, err := lab.LoadWith(cfg, w.images, []byte(m.Get("config").String()), weights)
 	if err != nil {
 		reply["error"] = err.Error()
 		return
@@ -240,8 +241,9 @@ func (w *worker) useFile(m js.Value) {
 }
 
 // useImages trains the vae or morph scene on an image set made from the
-// user's files, and keeps the set for later scenes of dataset=files; bad
-// files leave the current scene as it was. The page hears how far the
+// user's files — around a saved VAE when the message has its config and
+// weights — and keeps the set for later scenes of dataset=files and loaded
+// VAEs; bad files leave the current scene as it was. The page hears how far the
 // decoding has got every imagesProgressEvery.
 func (w *worker) useImages(m js.Value) {
 	id := m.Get("id").Int()
@@ -271,7 +273,16 @@ func (w *worker) useImages(m js.Value) {
 		reply["error"] = err.Error()
 		return
 	}
-	s, c, err := lab.NewSceneOnImages(cfg, set)
+	var s lab.Scene
+	var c lab.Config
+	if config := m.Get("config"); config.Type() == js.TypeString {
+		wv := m.Get("weights")
+		weights := make([]byte, wv.Get("length").Int())
+		js.CopyBytesToGo(weights, wv)
+		s, c, err = lab.LoadOnImages(cfg, set, []byte(config.String()), weights)
+	} else {
+		s, c, err = lab.NewSceneOnImages(cfg, set)
+	}
 	if err != nil {
 		reply["error"] = err.Error()
 		return
