@@ -124,6 +124,7 @@ type FMScene struct {
 	lastDst             image.Rectangle
 	lastT               float64
 	pts                 []float64 // scratch: particles at the time shown
+	noKeyHints          bool
 }
 
 // NewFMScene builds the flow-matching scene c describes.
@@ -295,6 +296,20 @@ func (s *FMScene) Work(budget time.Duration) {
 	s.refreshArrows(s.timeShown(time.Now()))
 	s.refreshGrid(deadline)
 }
+
+// SetTrainingHistory replaces the training-loss curve (from a model's
+// metrics.jsonl, say), so a picture of a loaded model shows how it trained.
+func (s *FMScene) SetTrainingHistory(steps, losses []float64) {
+	s.trainHist = history{}
+	for i := range steps {
+		s.trainHist.add(steps[i], losses[i])
+	}
+	s.staticDirty = true
+}
+
+// SetKeyHints shows or hides the hint that the arrow keys move a fixed
+// time (shown by default): a picture for print has no keys.
+func (s *FMScene) SetKeyHints(on bool) { s.noKeyHints = !on }
 
 // Settle completes the particles' paths, the arrows at the time shown and
 // the density grid for the current parameters now, so the next Draw shows
@@ -543,7 +558,7 @@ func (s *FMScene) drawFlow(dst *image.RGBA, r image.Rectangle, t float64) {
 		kind = "OT-CFM"
 	}
 	at := fmt.Sprintf("t = %.2f", t)
-	if s.cfg.T >= 0 {
+	if s.cfg.T >= 0 && !s.noKeyHints {
 		at += " (<- ->)" // fixed: the arrow keys move it
 	}
 	lk.text(dst, r.Min.X, r.Min.Y-lk.px(16), lk.fit(r.Dx(), []string{

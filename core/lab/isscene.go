@@ -178,6 +178,17 @@ func (s *ISScene) Work(budget time.Duration) {
 	s.refresh(now.Add(max(budget/2, 2*time.Millisecond)))
 }
 
+// SetTrainingHistory replaces the ELBO curve with the training losses
+// (reverse KL, from a model's metrics.jsonl, say) negated, so a picture of
+// a loaded model shows how it trained.
+func (s *ISScene) SetTrainingHistory(steps, losses []float64) {
+	s.elboHist = history{}
+	for i := range steps {
+		s.elboHist.add(steps[i], -losses[i])
+	}
+	s.dirty = true
+}
+
 // Settle brings the density grid and the estimates up to the current
 // parameters now, for pictures rendered once.
 func (s *ISScene) Settle() {

@@ -93,6 +93,11 @@ func NewVAEScene(c Config) (*VAEScene, error) {
 	return newVAESceneOn(c, run), nil
 }
 
+// NewVAESceneOn builds the vae scene around run: a loaded model on images
+// its host read itself (likelab render reads a model's own images, which
+// the page may not have).
+func NewVAESceneOn(c Config, run *VAERun) *VAEScene { return newVAESceneOn(c, run) }
+
 func newVAESceneOn(c Config, run *VAERun) *VAEScene {
 	s := &VAEScene{cfg: c, run: run, playing: c.Autoplay, loss: math.NaN(), testRec: math.NaN(), testKL: math.NaN(),
 		pictureRNG: nn.NewRNG(c.Seed, streamVAEPicture), dirty: true, look: lookOf(c)}
@@ -194,6 +199,16 @@ func (s *VAEScene) Work(budget time.Duration) {
 	now := time.Now()
 	s.rate.observe(now, s.seen)
 	s.refresh(now.Add(max(budget/2, 2*time.Millisecond)))
+}
+
+// SetTrainingHistory replaces the training −ELBO curve (from a model's
+// metrics.jsonl, say), so a picture of a loaded model shows how it trained.
+func (s *VAEScene) SetTrainingHistory(steps, negELBO []float64) {
+	s.trainHist = history{}
+	for i := range steps {
+		s.trainHist.add(steps[i], negELBO[i])
+	}
+	s.dirty = true
 }
 
 // Settle completes a refresh of every picture for the current parameters,
@@ -356,41 +371,26 @@ func (s *VAEScene) Draw(dst *image.RGBA) bool {
 	if b.Dx() < l.px(200) || b.Dy() < l.px(160) {
 		return true
 	}
-	v := s.run.Model
-	w, h, ch := v.Spec.Width, v.Spec.Height, v.Spec.Channels
 	topH := (b.Dy() - 3*pad - 2*label) * 11 / 20
 	colW := (b.Dx() - 4*pad) / 3
 	top := b.Min.Y + pad + label
 	// (a) inputs over their reconstructions
 	a := image.Rect(b.Min.X+pad, top, b.Min.X+pad+colW, top+topH)
-	cell := min((a.Dx()-3*4)/4, (a.Dy()-6)/4)
-	l.text(dst, a.Min.X, a.Min.Y-label+l.px(2), l.fit(colW, []string{"test images (odd rows), reconstructions (even)", "inputs / reconstructions"}))
-	for r := 0; r < 2; r++ {
-		y := a.Min.Y + r*(2*cell+6)
-		imageRow(dst, a.Min.X, y, cell, 4, s.inputs[r*4*v.Spec.Input():], 4, w, h, ch)
-		imageRow(dst, a.Min.X, y+cell+2, cell, 4, s.recon[r*4*v.Spec.Input():], 4, w, h, ch)
-	}
+	l.text(dst, a.Min.X, a.Min.Y-label+l.px(2), l.fit(colW, s.panelTitle("recon")))
+	s.drawPanel(dst, a, "recon")
 	// (b) prior samples, or the decoded 2D manifold
 	bx := image.Rect(a.Max.X+pad, top, a.Max.X+pad+colW, top+topH)
+	second := "samples"
 	if s.manifold != nil {
-		l.text(dst, bx.Min.X, bx.Min.Y-label+l.px(2), l.fit(colW, []string{"decoded latent grid (prior quantiles 5-95%)", "latent manifold"}))
-		imageGrid(dst, bx, s.manifold, vaeManifold, w, h, ch, 0)
-	} else {
-		l.text(dst, bx.Min.X, bx.Min.Y-label+l.px(2), l.fit(colW, []string{"samples: decoded z ~ N(0, I)", "samples"}))
-		imageGrid(dst, bx, s.samples, 4, w, h, ch, 4)
+		second = "manifold"
 	}
+	l.text(dst, bx.Min.X, bx.Min.Y-label+l.px(2), l.fit(colW, s.panelTitle(second)))
+	s.drawPanel(dst, bx, second)
 	// (c) latent codes of the test images, coloured by class
 	side := min(colW, topH)
 	cx := image.Rect(bx.Max.X+pad, top, bx.Max.X+pad+side, top+side)
-	what := "codes"
-	if v.Spec.Latent > 2 {
-		what = "codes, 2 principal axes"
-	}
-	l.text(dst, cx.Min.X, cx.Min.Y-label+l.px(2), l.fit(b.Max.X-cx.Min.X, []string{"test " + what + fmt.Sprintf(" (latent %d)", v.Spec.Latent), what}))
-	fill(dst.SubImage(cx).(*image.RGBA), panelBack)
-	if s.haveCodes {
-		s.drawCodes(dst.SubImage(cx).(*image.RGBA))
-	}
+	l.text(dst, cx.Min.X, cx.Min.Y-label+l.px(2), l.fit(b.Max.X-cx.Min.X, s.panelTitle("latent")))
+	s.drawPanel(dst, cx, "latent")
 	// (d) the ELBO curves
 	bottom := top + topH + pad + label
 	chartW := (b.Dx() - 3*pad) * 5 / 9
@@ -421,6 +421,83 @@ func (s *VAEScene) Draw(dst *image.RGBA) bool {
 	}
 	l.font().Draw(dst, b.Max.X-pad-l.font().Width(status), b.Min.Y+l.px(3), status, l.theme.DimText)
 	return true
+}
+
+// VAEPanels lists the single panels the vae scene draws (DrawPanel) for a
+// VAE of the given latent size: "recon" (test images over their
+// reconstructions), "samples" (images decoded from prior draws), "latent"
+// (the test images' codes coloured by class) and, for a 2D latent,
+// "manifold" (the decoded latent grid).
+func VAEPanels(latent int) []string {
+	if latent == 2 {
+		return []string{"recon", "samples", "latent", "manifold"}
+	}
+	return []string{"recon", "samples", "latent"}
+}
+
+// DrawPanel draws one of VAEPanels, titled, filling dst: a figure for a
+// paper or a slide, drawn as the scene's picture draws it. It reports
+// false, and draws nothing, for a name not in VAEPanels.
+func (s *VAEScene) DrawPanel(dst *image.RGBA, name string) bool {
+	if !slices.Contains(VAEPanels(s.run.Model.Spec.Latent), name) {
+		return false
+	}
+	l := s.look
+	b := dst.Bounds()
+	fill(dst, l.theme.Background)
+	pad, label := l.px(12), l.px(18)
+	r := image.Rect(b.Min.X+pad, b.Min.Y+pad+label, b.Max.X-pad, b.Max.Y-pad)
+	if name == "latent" {
+		side := min(r.Dx(), r.Dy())
+		r = image.Rect(r.Min.X, r.Min.Y, r.Min.X+side, r.Min.Y+side)
+	}
+	l.text(dst, r.Min.X, r.Min.Y-label+l.px(2), l.fit(b.Dx()-2*pad, s.panelTitle(name)))
+	if !r.Empty() {
+		s.drawPanel(dst, r, name)
+	}
+	return true
+}
+
+// panelTitle is the title of a panel, longest first (for look.fit).
+func (s *VAEScene) panelTitle(name string) []string {
+	switch name {
+	case "recon":
+		return []string{"test images (odd rows), reconstructions (even)", "inputs / reconstructions"}
+	case "samples":
+		return []string{"samples: decoded z ~ N(0, I)", "samples"}
+	case "manifold":
+		return []string{"decoded latent grid (prior quantiles 5-95%)", "latent manifold"}
+	}
+	what := "codes"
+	if s.run.Model.Spec.Latent > 2 {
+		what = "codes, 2 principal axes"
+	}
+	return []string{"test " + what + fmt.Sprintf(" (latent %d)", s.run.Model.Spec.Latent), what}
+}
+
+// drawPanel draws the named panel's content into r of dst.
+func (s *VAEScene) drawPanel(dst *image.RGBA, r image.Rectangle, name string) {
+	v, l := s.run.Model, s.look
+	w, h, ch := v.Spec.Width, v.Spec.Height, v.Spec.Channels
+	switch name {
+	case "recon":
+		gap := l.px(4)
+		cell := min((r.Dx()-3*gap)/4, (r.Dy()-6*l.px(1))/4)
+		for k := 0; k < 2; k++ {
+			y := r.Min.Y + k*(2*cell+l.px(6))
+			imageRow(dst, r.Min.X, y, cell, gap, s.inputs[k*4*v.Spec.Input():], 4, w, h, ch)
+			imageRow(dst, r.Min.X, y+cell+l.px(2), cell, gap, s.recon[k*4*v.Spec.Input():], 4, w, h, ch)
+		}
+	case "samples":
+		imageGrid(dst, r, s.samples, 4, w, h, ch, l.px(4))
+	case "manifold":
+		imageGrid(dst, r, s.manifold, vaeManifold, w, h, ch, 0)
+	case "latent":
+		fill(dst.SubImage(r).(*image.RGBA), panelBack)
+		if s.haveCodes {
+			s.drawCodes(dst.SubImage(r).(*image.RGBA))
+		}
+	}
 }
 
 // drawRanked draws 8 scored images in two rows of four with their log p.

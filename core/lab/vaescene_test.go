@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -327,6 +328,38 @@ func TestVAESceneRefusesPoints(t *testing.T) {
 		c := smallVAE(scene)
 		if _, err := NewSceneOnFile(c, "mine.csv", []byte("x,y\n1,2\n")); err == nil || !strings.Contains(err.Error(), "likelab train vae") {
 			t.Errorf("test %d (%s): got %v want a message naming likelab train vae", i, scene, err)
+		}
+	}
+}
+
+// TestVAEPanels draws each single panel of a latent-2 scene built on its
+// own images (NewVAESceneOn, as likelab render builds it): each is a
+// picture, not a blank, and a panel the model lacks draws nothing.
+func TestVAEPanels(t *testing.T) {
+	t.Parallel()
+	for i, latent := range []int{2, 6} {
+		c := smallVAE("vae")
+		c.Latent = latent
+		trainSet, testSet, err := VAEData("fruits", trainedSize, c.Seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		run, err := NewVAERun(c, nil, trainSet, testSet, "fruits")
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := NewVAESceneOn(c, run)
+		for range 10 {
+			s.Step()
+		}
+		s.Settle()
+		for _, name := range append(VAEPanels(latent), "manifold", "bogus") {
+			dst := image.NewRGBA(image.Rect(0, 0, 300, 318))
+			want := slices.Contains(VAEPanels(latent), name)
+			// a panel has many colours (images, dots, text); a blank one only the background
+			if got := s.DrawPanel(dst, name); got != want || (distinctColors(dst) > 50) != want {
+				t.Errorf("test %d %s: got %v, %d colours; want %v", i, name, got, distinctColors(dst), want)
+			}
 		}
 	}
 }
