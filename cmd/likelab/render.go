@@ -261,6 +261,11 @@ func (r *renderer) vae(c lab.Config, dataArg string, mc lab.ModelConfig, config,
 		return err
 	}
 	run.Trainer.Resume(mc.Train.Steps)
+	if b := mc.Train.Batch; b > 0 && b <= trainSet.N() {
+		// the picture's epoch counts the model's own batches (the page caps
+		// its batch at 64); render takes no training step with it
+		run.Objective.Batch = b
+	}
 	r.s = lab.NewVAESceneOn(c, run)
 	if r.height == 0 {
 		r.height = r.width * 5 / 9
