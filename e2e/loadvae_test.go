@@ -15,7 +15,8 @@ import (
 // of its images: the model's files alone are refused with a message saying
 // which images to pick, and nothing changes; picked together with its .npy
 // files, the model comes back in the vae scene at its saved step, on those
-// images, and trains on when played.
+// images, and trains on when played; the page keeps the images, so the
+// model's files alone then load on them.
 func TestLoadVAEWithImages(t *testing.T) {
 	findChromium(t)
 	dir := t.TempDir()
@@ -87,7 +88,16 @@ func TestLoadVAEWithImages(t *testing.T) {
 		t.Error(err)
 	}
 	checkCanvas(t, ctx, "loadvae-trained")
-	eval[any](ctx, `window.likelab.pause()`)
+
+	// the page keeps the images: the model alone now loads on them
+	pauseAt(t, ctx)
+	upload(t, b, config, weights)
+	waitMessage(t, b, "Loaded the model from the chosen files")
+	if _, err := poll(ctx, 30*time.Second, "the model reloaded on the kept images", func(s Status) bool {
+		return s.Scene == "vae" && s.Step == vaeSteps
+	}); err != nil {
+		t.Error(err)
+	}
 	b.check(t)
 }
 
