@@ -1,10 +1,13 @@
 // Command likelab trains, samples and evaluates likelab's generative models
 // natively, over the same core the browser app runs.
 //
-//	likelab train flow --data NAME|points.csv --model realnvp --layers N --hidden H
-//	                   --steps S --batch B --lr LR --seed K --out DIR
+//	likelab train flow|fm|vae --data … --out DIR [flags]  # a model directory
 //	likelab sample  --model DIR --n N [--seed K]     # "x,y" CSV rows on stdout
 //	likelab logprob --model DIR < points.csv         # one natural-log density per row
+//	likelab eval    --model DIR [--iw K]             # a VAE's test ELBO and IWAE NLL, or a flow's log Z
+//	likelab render  --model DIR --out FILE.png       # any family, as the page draws it
+//	likelab morph   --model DIR --from A --to B --out FILE.gif|.png
+//	likelab bench                                    # issue 7's speed figures as JSON
 //
 // Every command has --help. Bad flags or input: a one-line message on stderr
 // and exit status 2. Other failures: exit status 1.
