@@ -5,8 +5,6 @@ import (
 	"image"
 	"image/color"
 	"math"
-
-	"gonum.org/v1/gonum/mat"
 )
 
 // drawPixels draws one image (w×h×ch values in [0, 1], channels interleaved)
@@ -110,25 +108,20 @@ func fitProjection(codes []float64, d int) projection {
 			p.mean[j] += codes[i*d+j] / float64(n)
 		}
 	}
-	cov := mat.NewSymDense(d, nil)
+	cov := make([]float64, d*d)
 	for a := 0; a < d; a++ {
 		for b := a; b < d; b++ {
 			s := 0.0
 			for i := 0; i < n; i++ {
 				s += (codes[i*d+a] - p.mean[a]) * (codes[i*d+b] - p.mean[b])
 			}
-			cov.SetSym(a, b, s/float64(max(n-1, 1)))
+			cov[a*d+b] = s / float64(max(n-1, 1))
+			cov[b*d+a] = cov[a*d+b]
 		}
 	}
-	var eig mat.EigenSym
-	if !eig.Factorize(cov, true) {
-		p.ax[0], p.ay[1] = 1, 1
-		return p
-	}
-	var vecs mat.Dense
-	eig.VectorsTo(&vecs) // ascending eigenvalues: the last two columns
+	_, vecs := symEigen(cov, d) // ascending eigenvalues: the last two columns
 	for j := 0; j < d; j++ {
-		p.ax[j], p.ay[j] = vecs.At(j, d-1), vecs.At(j, d-2)
+		p.ax[j], p.ay[j] = vecs[j*d+d-1], vecs[j*d+d-2]
 	}
 	fixSign(p.ax)
 	fixSign(p.ay)
