@@ -35,6 +35,9 @@ type app struct {
 	// in ms since navigation began (performance.now()): issue 7's first
 	// frame, read from status().firstFrameMs.
 	firstFrameMs float64
+	// stale counts the frames since the picture was last drawn to the
+	// screen; 0 means it changed and must be drawn.
+	stale int
 	lastErr      string // the latest problem shown to the user (panic, divergence)
 	hashErr      string
 	panics       int
@@ -231,6 +234,10 @@ func (a *app) keys() {
 }
 
 // Draw blits the scene's picture, copied in only when it changed.
+// redrawEvery bounds how many frames an unchanged picture goes without
+// being drawn to the screen again (half a second at 60 fps).
+const redrawEvery = 30
+
 func (a *app) Draw(screen *ebiten.Image) {
 	a.guard("drawing", func() {
 		b := screen.Bounds()
@@ -241,6 +248,7 @@ func (a *app) Draw(screen *ebiten.Image) {
 			}
 			a.img = ebiten.NewImage(b.Dx(), b.Dy())
 			a.drawn = false
+			a.stale = 0
 		}
 		a.setLook(textScale(a.scale))
 		switch {
@@ -251,16 +259,27 @@ func (a *app) Draw(screen *ebiten.Image) {
 			}
 			if a.drawBoard(a.boardRGBA) {
 				a.img.WritePixels(a.boardRGBA.Pix)
+				a.stale = 0
 			}
 		case a.host.frame(a.rgba) || a.showScene:
 			a.showScene = false
 			a.img.WritePixels(a.rgba.Pix)
+			a.stale = 0
 			a.drawn = true
 			if a.firstFrameMs == 0 {
 				a.firstFrameMs = js.Global().Get("performance").Call("now").Float()
 			}
 		}
-		screen.DrawImage(a.img, nil)
+		// The screen is not cleared between frames, so an unchanged picture
+		// need not be drawn again: in software WebGL (no GPU) that full-screen
+		// draw is a real share of a frame. It is redrawn every
+		// redrawEvery frames all the same, in case the browser dropped the
+		// screen's contents.
+		if a.stale == 0 || a.stale >= redrawEvery {
+			screen.DrawImage(a.img, nil)
+			a.stale = 0
+		}
+		a.stale++
 		a.recordFrame(time.Now())
 	})
 }
