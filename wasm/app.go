@@ -37,12 +37,12 @@ type app struct {
 	firstFrameMs float64
 	// stale counts the frames since the picture was last drawn to the
 	// screen; 0 means it changed and must be drawn.
-	stale int
-	lastErr      string // the latest problem shown to the user (panic, divergence)
-	hashErr      string
-	panics       int
-	status       lab.Status
-	panel        *panel
+	stale   int
+	lastErr string // the latest problem shown to the user (panic, divergence)
+	hashErr string
+	panics  int
+	status  lab.Status
+	panel   *panel
 
 	note      string // a passing notice (saved, loaded, …)
 	noteUntil time.Time
