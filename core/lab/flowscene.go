@@ -39,12 +39,11 @@ const (
 // FlowScene trains a 2D flow on a target and shows the target beside the
 // model's density with samples, and the loss curves.
 type FlowScene struct {
-	cfg     Config
-	run     *FlowRun
-	playing bool
-	loss    float64
-	err     string
-	rate    rate
+	sceneBase
+	run  *FlowRun
+	loss float64
+	err  string
+	rate rate
 	// steps taken in this scene, including the ones rolled back
 	stepsSeen int
 
@@ -67,8 +66,6 @@ type FlowScene struct {
 	layers   *layerTrace
 	layerBuf []float64
 	groups   [4][]float64
-	look     look
-	dirty    bool
 	lastDst  image.Rectangle
 }
 
@@ -92,9 +89,8 @@ func NewFlowSceneOn(c Config, target data.Target) (*FlowScene, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &FlowScene{cfg: c, run: run, playing: c.Autoplay, loss: math.NaN(), evalTape: ad.NewTape(),
-		sampleRNG: nn.NewRNG(c.Seed, streamSamples), heldNLL: math.NaN(), entropy: math.NaN(), dirty: true,
-		look: lookOf(c)}
+	s := &FlowScene{sceneBase: newSceneBase(c), run: run, loss: math.NaN(), evalTape: ad.NewTape(),
+		sampleRNG: nn.NewRNG(c.Seed, streamSamples), heldNLL: math.NaN(), entropy: math.NaN()}
 	x0, x1, y0, y1 := target.Bounds()
 	s.view = render.View{X0: x0, X1: x1, Y0: y0, Y1: y1}
 	s.grid = newDensityGrid(gridN, x0, x1, y0, y1, nil, gridN, chunkRows*gridN)
@@ -159,36 +155,18 @@ func (s *FlowScene) Settle() {
 	s.dirty = true
 }
 
-// SetLook draws for the page's canvas scale and auto theme (Looker).
-func (s *FlowScene) SetLook(k int, auto string) {
-	if s.look.set(k, auto) {
-		s.dirty = true
-	}
-}
-
 // SetView changes how the scene is shown (view, layer, speed, …) without
 // touching the run; c must describe the same run (SameRun).
 func (s *FlowScene) SetView(c Config) {
-	s.cfg.View, s.cfg.Layer, s.cfg.Speed, s.cfg.Embed, s.cfg.Autoplay = c.View, c.Layer, c.Speed, c.Embed, c.Autoplay
-	s.cfg.Theme = c.Theme
-	s.look.setTheme(c)
+	s.setView(c)
 	if s.cfg.View == "layers" && s.grid.have {
 		s.layers.trace(s.evalTape, s.run.Flow)
 	}
 	s.dirty = true
 }
 
-// Config is the scene's configuration.
-func (s *FlowScene) Config() Config { return s.cfg }
-
 // Run is the training run behind the scene (for saving the model).
 func (s *FlowScene) Run() *FlowRun { return s.run }
-
-// SetPlaying starts or pauses training.
-func (s *FlowScene) SetPlaying(p bool) { s.playing = p; s.dirty = true }
-
-// Playing reports whether the scene trains in Work.
-func (s *FlowScene) Playing() bool { return s.playing }
 
 // Step takes one training step. A divergence is rolled back by the trainer
 // and reported in Status().Error; training goes on.

@@ -72,12 +72,11 @@ func init() {
 // and the loss and held-out NLL curves. The solver, its NFE budget and the
 // time shown change live (SetView).
 type FMScene struct {
-	cfg     Config
-	run     *FMRun
-	playing bool
-	loss    float64
-	err     string
-	rate    rate
+	sceneBase
+	run  *FMRun
+	loss float64
+	err  string
+	rate rate
 	// steps taken in this scene, including the ones rolled back
 	stepsSeen int
 	method    fm.Method
@@ -114,7 +113,6 @@ type FMScene struct {
 	grid      *densityGrid // with the held-out points riding along
 	gridStep  int          // trainer step of the grid shown
 	heldNLL   float64
-	look      look
 
 	trainHist, heldHist history
 	clock               time.Time // start of the animation
@@ -167,7 +165,7 @@ func newFMScene(c Config, spec fm.Spec, target data.Target) (*FMScene, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &FMScene{cfg: c, run: run, playing: c.Autoplay, loss: math.NaN(), heldNLL: math.NaN(), look: lookOf(c),
+	s := &FMScene{sceneBase: newSceneBase(c), run: run, loss: math.NaN(), heldNLL: math.NaN(),
 		entropy: math.NaN(), trajK: -1, staticDirty: true, clock: time.Now(), lastT: math.NaN()}
 	if err := s.setSolver(c); err != nil {
 		return nil, err
@@ -210,17 +208,11 @@ func (s *FMScene) setSolver(c Config) error {
 	return nil
 }
 
-// Config is the scene's configuration.
-func (s *FMScene) Config() Config { return s.cfg }
-
 // Run is the training run behind the scene (for saving the model).
 func (s *FMScene) Run() *FMRun { return s.run }
 
 // SetPlaying starts or pauses training.
 func (s *FMScene) SetPlaying(p bool) { s.playing = p; s.staticDirty = true }
-
-// Playing reports whether the scene trains in Work.
-func (s *FMScene) Playing() bool { return s.playing }
 
 // SetView changes how the scene is shown — the solver and its NFE budget,
 // the time shown, speed, embedding — without touching the run; c must
@@ -228,12 +220,10 @@ func (s *FMScene) Playing() bool { return s.playing }
 // paths at once.
 func (s *FMScene) SetView(c Config) {
 	old := s.cfg
-	s.cfg.Theme = c.Theme
-	if s.look.setTheme(c) {
+	if s.setView(c) {
 		s.static = nil // the still parts in the new colours at once
 	}
 	s.cfg.Solver, s.cfg.NFE, s.cfg.T = c.Solver, c.NFE, c.T
-	s.cfg.View, s.cfg.Layer, s.cfg.Speed, s.cfg.Embed, s.cfg.Autoplay = c.View, c.Layer, c.Speed, c.Embed, c.Autoplay
 	if c.Solver != old.Solver || c.NFE != old.NFE {
 		if err := s.setSolver(s.cfg); err != nil {
 			s.err = err.Error()

@@ -44,12 +44,11 @@ const (
 // draws drawn by importance weight, and the estimates with their error bars
 // and effective sample sizes converging, against the true value.
 type ISScene struct {
-	cfg     Config
-	run     *ISRun
-	playing bool
-	loss    float64
-	err     string
-	rate    rate
+	sceneBase
+	run  *ISRun
+	loss float64
+	err  string
+	rate rate
 	// steps taken in this scene, including the ones rolled back
 	stepsSeen int
 
@@ -76,8 +75,6 @@ type ISScene struct {
 	flowZ, flowLo, flowHi    history
 	gaussZ, gaussLo, gaussHi history
 	flowESS, gaussESS        history
-	look                     look
-	dirty                    bool
 	lastDst                  image.Rectangle
 }
 
@@ -97,10 +94,10 @@ func NewISScene(c Config) (*ISScene, error) {
 		return nil, err
 	}
 	x0, x1, y0, y1 := e.Bounds()
-	s := &ISScene{cfg: c, run: run, playing: c.Autoplay, loss: math.NaN(), evalTape: ad.NewTape(),
+	s := &ISScene{sceneBase: newSceneBase(c), run: run, loss: math.NaN(), evalTape: ad.NewTape(),
 		view: render.View{X0: x0, X1: x1, Y0: y0, Y1: y1}, trueLogZ: e.LogZ(), logp: EnergyDensity(e), gauss: gauss,
 		flowQ: is.NewFlow(run.Flow), flowRNG: nn.NewRNG(c.Seed, streamIS), gaussRNG: nn.NewRNG(c.Seed, streamIS+1),
-		estStep: -1, dirty: true, look: lookOf(c)}
+		estStep: -1}
 	s.grid = newDensityGrid(isGridN, x0, x1, y0, y1, nil, isGridN, chunkRows*isGridN)
 	s.targetGrid = render.NewGrid(targetGridN, targetGridN, x0, x1, y0, y1)
 	s.gaussGrid = render.NewGrid(targetGridN, targetGridN, x0, x1, y0, y1)
@@ -120,31 +117,13 @@ func NewISScene(c Config) (*ISScene, error) {
 	return s, nil
 }
 
-// Config is the scene's configuration.
-func (s *ISScene) Config() Config { return s.cfg }
-
 // Run is the training run behind the scene.
 func (s *ISScene) Run() *ISRun { return s.run }
 
-// SetPlaying starts or pauses training.
-func (s *ISScene) SetPlaying(p bool) { s.playing = p; s.dirty = true }
-
-// Playing reports whether the scene trains in Work.
-func (s *ISScene) Playing() bool { return s.playing }
-
 // SetView changes how the scene is shown without touching the run.
 func (s *ISScene) SetView(c Config) {
-	s.cfg.View, s.cfg.Layer, s.cfg.Speed, s.cfg.Embed, s.cfg.Autoplay = c.View, c.Layer, c.Speed, c.Embed, c.Autoplay
-	s.cfg.Theme = c.Theme
-	s.look.setTheme(c)
+	s.setView(c)
 	s.dirty = true
-}
-
-// SetLook draws for the page's canvas scale and auto theme (Looker).
-func (s *ISScene) SetLook(k int, auto string) {
-	if s.look.set(k, auto) {
-		s.dirty = true
-	}
 }
 
 // Step takes one reverse-KL step; a divergence is rolled back by the

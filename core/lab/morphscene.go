@@ -143,13 +143,12 @@ const (
 // frame by frame and animated, beside the path in a 2D projection of the
 // latent space, the whole film strip and, for contrast, a pixel cross-fade.
 type MorphScene struct {
-	cfg     Config
-	run     *VAERun
-	playing bool
-	loss    float64
-	err     string
-	rate    rate
-	seen    int
+	sceneBase
+	run  *VAERun
+	loss float64
+	err  string
+	rate rate
+	seen int
 
 	subset []int // training images encoded, morphCodes per class
 	codes  []float64
@@ -172,8 +171,6 @@ type MorphScene struct {
 	shownCfg  Config
 	have      bool
 	start     time.Time
-	dirty     bool
-	look      look
 	lastDst   image.Rectangle
 	lastFrame int
 }
@@ -199,7 +196,7 @@ func NewMorphScene(c Config) (*MorphScene, error) {
 }
 
 func newMorphSceneOn(c Config, run *VAERun) *MorphScene {
-	s := &MorphScene{cfg: c, run: run, playing: c.Autoplay, loss: math.NaN(), shownStep: -1, dirty: true, start: time.Now(), look: lookOf(c)}
+	s := &MorphScene{sceneBase: newSceneBase(c), run: run, loss: math.NaN(), shownStep: -1, start: time.Now()}
 	im := run.Train
 	count := make([]int, len(im.Classes))
 	for i := 0; i < im.N(); i++ {
@@ -216,17 +213,8 @@ func newMorphSceneOn(c Config, run *VAERun) *MorphScene {
 	return s
 }
 
-// Config is the scene's configuration.
-func (s *MorphScene) Config() Config { return s.cfg }
-
 // Run is the training run behind the scene.
 func (s *MorphScene) Run() *VAERun { return s.run }
-
-// SetPlaying starts or pauses training.
-func (s *MorphScene) SetPlaying(p bool) { s.playing = p; s.dirty = true }
-
-// Playing reports whether the scene trains in Work.
-func (s *MorphScene) Playing() bool { return s.playing }
 
 // SetView takes the view-only settings of c: the endpoints, the path and
 // the number of frames among them. Endpoints the images lack are refused
@@ -238,18 +226,9 @@ func (s *MorphScene) SetView(c Config) {
 			c.From, c.To = s.cfg.From, s.cfg.To
 		}
 	}
-	s.cfg.View, s.cfg.Layer, s.cfg.Speed, s.cfg.Embed, s.cfg.Autoplay = c.View, c.Layer, c.Speed, c.Embed, c.Autoplay
+	s.setView(c)
 	s.cfg.From, s.cfg.To, s.cfg.Path, s.cfg.Frames = c.From, c.To, c.Path, c.Frames
-	s.cfg.Theme = c.Theme
-	s.look.setTheme(c)
 	s.dirty = true
-}
-
-// SetLook draws for the page's canvas scale and auto theme (Looker).
-func (s *MorphScene) SetLook(k int, auto string) {
-	if s.look.set(k, auto) {
-		s.dirty = true
-	}
 }
 
 // Save returns the model files of the VAE.

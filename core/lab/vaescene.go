@@ -46,13 +46,12 @@ const (
 // images' codes coloured by class, and the least likely test images by the
 // importance-weighted bound.
 type VAEScene struct {
-	cfg     Config
-	run     *VAERun
-	playing bool
-	loss    float64
-	err     string
-	rate    rate
-	seen    int
+	sceneBase
+	run  *VAERun
+	loss float64
+	err  string
+	rate rate
+	seen int
 
 	// picture state
 	inputs, recon []float64
@@ -75,8 +74,6 @@ type VAEScene struct {
 	haveCodes, haveIW   bool
 	trainHist, testHist history
 	recHist, klHist     history
-	dirty               bool
-	look                look
 	lastDst             image.Rectangle
 }
 
@@ -99,8 +96,8 @@ func NewVAEScene(c Config) (*VAEScene, error) {
 func NewVAESceneOn(c Config, run *VAERun) *VAEScene { return newVAESceneOn(c, run) }
 
 func newVAESceneOn(c Config, run *VAERun) *VAEScene {
-	s := &VAEScene{cfg: c, run: run, playing: c.Autoplay, loss: math.NaN(), testRec: math.NaN(), testKL: math.NaN(),
-		pictureRNG: nn.NewRNG(c.Seed, streamVAEPicture), dirty: true, look: lookOf(c)}
+	s := &VAEScene{sceneBase: newSceneBase(c), run: run, loss: math.NaN(), testRec: math.NaN(), testKL: math.NaN(),
+		pictureRNG: nn.NewRNG(c.Seed, streamVAEPicture)}
 	v, test := run.Model, run.Test
 	in, d := v.Spec.Input(), v.Spec.Latent
 	s.inputs = slices.Clone(test.Pix[:min(vaeShow, test.N())*in])
@@ -139,31 +136,13 @@ func oddImages(test *data.Images, n int) *data.Images {
 	return out
 }
 
-// Config is the scene's configuration.
-func (s *VAEScene) Config() Config { return s.cfg }
-
 // Run is the training run behind the scene.
 func (s *VAEScene) Run() *VAERun { return s.run }
 
-// SetPlaying starts or pauses training.
-func (s *VAEScene) SetPlaying(p bool) { s.playing = p; s.dirty = true }
-
-// Playing reports whether the scene trains in Work.
-func (s *VAEScene) Playing() bool { return s.playing }
-
 // SetView takes the view-only settings of c (speed, embed, …).
 func (s *VAEScene) SetView(c Config) {
-	s.cfg.View, s.cfg.Layer, s.cfg.Speed, s.cfg.Embed, s.cfg.Autoplay = c.View, c.Layer, c.Speed, c.Embed, c.Autoplay
-	s.cfg.Theme = c.Theme
-	s.look.setTheme(c)
+	s.setView(c)
 	s.dirty = true
-}
-
-// SetLook draws for the page's canvas scale and auto theme (Looker).
-func (s *VAEScene) SetLook(k int, auto string) {
-	if s.look.set(k, auto) {
-		s.dirty = true
-	}
 }
 
 // Save returns the model files of the VAE, as `likelab train vae` writes.
