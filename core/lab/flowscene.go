@@ -184,16 +184,7 @@ func (s *FlowScene) Step() {
 // Work trains for budget when playing, then refreshes the density grid for
 // up to half that long (at least 2 ms, so a paused scene still catches up).
 func (s *FlowScene) Work(budget time.Duration) {
-	start := time.Now()
-	if s.playing {
-		for {
-			s.Step()
-			if time.Since(start) >= budget {
-				break
-			}
-		}
-	}
-	now := time.Now()
+	now := s.train(budget, s.Step)
 	s.rate.observe(now, s.stepsSeen)
 	s.refreshGrid(now.Add(max(budget/2, 2*time.Millisecond)))
 }

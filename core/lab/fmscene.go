@@ -270,16 +270,7 @@ func (s *FMScene) Step() {
 // and the density grid for up to half that long (at least 2 ms, so a paused
 // scene still catches up).
 func (s *FMScene) Work(budget time.Duration) {
-	start := time.Now()
-	if s.playing {
-		for {
-			s.Step()
-			if time.Since(start) >= budget {
-				break
-			}
-		}
-	}
-	now := time.Now()
+	now := s.train(budget, s.Step)
 	s.rate.observe(now, s.stepsSeen)
 	deadline := now.Add(max(budget/2, 2*time.Millisecond))
 	s.refreshView(deadline)

@@ -143,16 +143,7 @@ func (s *ISScene) Step() {
 // Work trains for budget when playing, then refreshes the pictures and the
 // estimates for up to half that long (at least 2 ms).
 func (s *ISScene) Work(budget time.Duration) {
-	start := time.Now()
-	if s.playing {
-		for {
-			s.Step()
-			if time.Since(start) >= budget {
-				break
-			}
-		}
-	}
-	now := time.Now()
+	now := s.train(budget, s.Step)
 	s.rate.observe(now, s.stepsSeen)
 	s.refresh(now.Add(max(budget/2, 2*time.Millisecond)))
 }

@@ -248,16 +248,7 @@ func (s *MorphScene) Step() {
 // Work trains for about budget when playing, then, when the model or the
 // path settings changed, works on the next morph for up to half that long.
 func (s *MorphScene) Work(budget time.Duration) {
-	start := time.Now()
-	if s.playing {
-		for {
-			s.Step()
-			if time.Since(start) >= budget {
-				break
-			}
-		}
-	}
-	now := time.Now()
+	now := s.train(budget, s.Step)
 	s.rate.observe(now, s.seen)
 	if s.cycling || s.stale() {
 		s.advance(now.Add(max(budget/2, 2*time.Millisecond)))

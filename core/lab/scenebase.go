@@ -1,5 +1,7 @@
 package lab
 
+import "time"
+
 // sceneBase is what every scene has — its configuration, whether it trains,
 // how its picture is drawn and whether that picture must be redrawn — with
 // the methods that touch only those. Scenes embed it; one whose picture is
@@ -41,4 +43,20 @@ func (b *sceneBase) setView(c Config) bool {
 	b.cfg.View, b.cfg.Layer, b.cfg.Speed, b.cfg.Embed, b.cfg.Autoplay = c.View, c.Layer, c.Speed, c.Embed, c.Autoplay
 	b.cfg.Theme = c.Theme
 	return b.look.setTheme(c)
+}
+
+// train takes steps for about budget when the scene plays (at least one
+// step: a step is not cut short) and returns the time it stopped, from
+// which a scene's Work spends the rest of its slice on pictures.
+func (b *sceneBase) train(budget time.Duration, step func()) time.Time {
+	start := time.Now()
+	if b.playing {
+		for {
+			step()
+			if time.Since(start) >= budget {
+				break
+			}
+		}
+	}
+	return time.Now()
 }

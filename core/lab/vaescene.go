@@ -166,16 +166,7 @@ func (s *VAEScene) Step() {
 // Work trains for about budget when playing, then refreshes the pictures
 // for up to half that long (at least 2 ms, so a paused scene catches up).
 func (s *VAEScene) Work(budget time.Duration) {
-	start := time.Now()
-	if s.playing {
-		for {
-			s.Step()
-			if time.Since(start) >= budget {
-				break
-			}
-		}
-	}
-	now := time.Now()
+	now := s.train(budget, s.Step)
 	s.rate.observe(now, s.seen)
 	s.refresh(now.Add(max(budget/2, 2*time.Millisecond)))
 }
