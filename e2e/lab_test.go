@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"likelab/core/data"
@@ -178,19 +179,30 @@ func TestNoLostWork(t *testing.T) {
 		t.Errorf("the autosave holds step %d; after more than 30 s of training it should be later", savedStep)
 	}
 
-	// 7. A damaged autosave is ignored with a message, not a crash. The page
-	// is left for another document of its origin first: a running page
-	// autosaves every few seconds and could replace the damaged entry
-	// before the reload (it did, on a loaded machine).
+	// 7. A damaged autosave is ignored with a message, not a crash. The
+	// damaged entry is planted by a script that runs first in the reloaded
+	// document, before the app's: a running page autosaves every few seconds
+	// and could replace an entry planted under it before the reload (it did,
+	// on a loaded machine). (Leaving for another document of the origin
+	// instead made Chromium ask for a favicon, a 404 on the console.)
 	hash, err := eval[string](ctx, `location.hash.slice(1)`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.navigate(t, "wasm_exec.js")
-	if _, err := eval[any](ctx, `localStorage.setItem("likelab.autosave", JSON.stringify({v: 1, hash: `+strconv.Quote(hash)+`, step: 5, crc: 1, config: "{}", weights: "AAAA"}))`); err != nil {
+	plant := `localStorage.setItem("likelab.autosave", JSON.stringify({v: 1, hash: ` + strconv.Quote(hash) +
+		`, step: 5, crc: 1, config: "{}", weights: "AAAA"}))`
+	added, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument,
+		page.AddScriptToEvaluateOnNewDocumentParams{Source: plant})
+	if err != nil {
 		t.Fatal(err)
 	}
-	b.navigate(t, "?testhooks=1#"+hash)
+	if err := chromedp.Do(ctx, chromedp.Reload()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, page.RemoveScriptToEvaluateOnNewDocument,
+		page.RemoveScriptToEvaluateOnNewDocumentParams{Identifier: added.Identifier}); err != nil {
+		t.Fatal(err)
+	}
 	waitMessage(t, b, "damaged")
 	if _, err := poll(ctx, 30*time.Second, "training after a damaged autosave", func(s Status) bool { return s.Step > 20 }); err != nil {
 		t.Error(err)
