@@ -38,6 +38,7 @@ func main() {
 	if l := document().Call("getElementById", "loading"); l.Truthy() {
 		l.Get("style").Set("display", "none")
 	}
+	plainWebGL()
 	ebiten.SetTPS(ebiten.SyncWithFPS)
 	ebiten.SetScreenClearedEveryFrame(false)
 	ebiten.SetWindowTitle("likelab")
