@@ -292,3 +292,79 @@ func loadAverage() (float64, bool) {
 	}
 	return l, true
 }
+
+// TestPictureRegions checks the way pictures travel from the training worker
+// to the screen: only the regions that changed are posted, patched into the
+// page's copy and drawn (render.Changed). After training on two scenes, the
+// worker's picture, the page's copy and the image drawn to the screen (read
+// back from WebGL) must be the same pixels, and most pictures must have come
+// as regions, or the test would not have tested them.
+func TestPictureRegions(t *testing.T) {
+	findChromium(t)
+	base := startServer(t, buildSite(t))
+	b := newBrowser(t, base)
+	b.navigate(t, "?testhooks=1")
+	ctx := b.ctx
+	first, err := poll(ctx, 60*time.Second, "the first training step", func(s Status) bool { return s.Step > 0 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := poll(ctx, 30*time.Second, "100 steps", func(s Status) bool { return s.Step > first.Step+100 }); err != nil {
+		t.Fatal(err)
+	}
+	if msg, err := eval[string](ctx, `window.likelab.configure(`+jsString(moonsHash)+`)`); err != nil || msg != "" {
+		t.Fatalf("configure(moons): %q, %v", msg, err)
+	}
+	if _, err := poll(ctx, 30*time.Second, "100 steps on moons", func(s Status) bool {
+		h, err := eval[string](ctx, `window.likelab.status().hash`)
+		return err == nil && h == moonsHash && s.Step > 100
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eval[chromedp.Void](ctx, `window.likelab.pause()`); err != nil {
+		t.Fatal(err)
+	}
+	type check struct {
+		Host, Page, Screen string
+		Partial            int
+	}
+	var last check
+	// The page catches up with the worker's last picture within a frame or
+	// two of its reply; paused, the picture stops changing, so the three
+	// agree from then on.
+	for try := 0; try < 10; try++ {
+		time.Sleep(300 * time.Millisecond)
+		if _, err := eval[chromedp.Void](ctx, `window.likelab.checkPicture()`); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			c, err := eval[*check](ctx, `window.likelab.status().pictureCheck`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c != nil {
+				last = *c
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("checkPicture() gave no answer in 5 s")
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		if last.Host != "" && last.Host == last.Page && last.Page == last.Screen {
+			break
+		}
+	}
+	t.Logf("pictures: %+v", last)
+	if last.Host == "" || last.Host == "local" {
+		t.Fatalf("no worker picture to compare (%q): the page trains without its worker", last.Host)
+	}
+	if last.Host != last.Page || last.Page != last.Screen {
+		t.Errorf("the copies of the picture differ: worker %s, page %s, screen %s", last.Host, last.Page, last.Screen)
+	}
+	if last.Partial < 10 {
+		t.Errorf("only %d pictures came as regions: the regions were hardly tested", last.Partial)
+	}
+	checkCanvas(t, ctx, "picture-regions")
+}

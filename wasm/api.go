@@ -19,6 +19,9 @@ import (
 //	exportPNG()     downloads the picture
 //	draw()          opens the drawing board; called again, trains on the drawing
 //	recordGIF()     starts recording the picture as a GIF; called again, stops and downloads it
+//
+// With ?testhooks=1 also testPanic("page"|"worker") and checkPicture(),
+// whose answer comes in status().pictureCheck (app.checkPicture).
 func (a *app) exposeAPI() {
 	api := js.Global().Get("Object").New()
 	fn := func(f func(args []js.Value) any) js.Func {
@@ -69,6 +72,7 @@ func (a *app) exposeAPI() {
 			})
 			return nil
 		}))
+		api.Set("checkPicture", fn(func([]js.Value) any { a.queue = append(a.queue, (*app).checkPicture); return nil }))
 	}
 	js.Global().Set("likelab", api)
 }

@@ -35,14 +35,16 @@ type app struct {
 	// in ms since navigation began (performance.now()): issue 7's first
 	// frame, read from status().firstFrameMs.
 	firstFrameMs float64
-	// stale counts the frames since the picture was last drawn to the
-	// screen; 0 means it changed and must be drawn.
-	stale   int
-	lastErr string // the latest problem shown to the user (panic, divergence)
-	hashErr string
-	panics  int
-	status  lab.Status
-	panel   *panel
+	// sinceFull and sinceDraw count the frames since the whole picture, and
+	// since any of it, was last drawn to the screen (Draw); packed holds a
+	// region's pixels on their way to img.
+	sinceFull, sinceDraw int
+	packed               []byte
+	lastErr              string // the latest problem shown to the user (panic, divergence)
+	hashErr              string
+	panics               int
+	status               lab.Status
+	panel                *panel
 
 	note      string // a passing notice (saved, loaded, …)
 	noteUntil time.Time
@@ -60,6 +62,10 @@ type app struct {
 	scale     float64     // the picture's device pixels per CSS pixel (pictureScale)
 	auto      string      // what theme=auto stands for: the system's "dark" or "light"
 	themeFunc js.Func     // the prefers-color-scheme listener
+	// pictureCheck is the answer to the checkPicture test hook; partial
+	// counts the pictures that came as regions, not whole
+	pictureCheck map[string]any
+	partial      int
 }
 
 // notice shows a passing message for a few seconds.
@@ -233,9 +239,12 @@ func (a *app) keys() {
 	}
 }
 
-// Draw blits the scene's picture, copied in only when it changed.
-// redrawEvery bounds how many frames an unchanged picture goes without
-// being drawn to the screen again (half a second at 60 fps).
+// Draw blits the scene's picture: only the regions that changed are copied
+// in and drawn (in a training scene titles, axes and the target stay put).
+// The whole picture is drawn again every redrawEvery frames all the same —
+// on a frame that draws anyway while it changes, after redrawEvery quiet
+// frames otherwise (half a second at 60 fps) — in case the browser dropped
+// the screen's contents.
 const redrawEvery = 30
 
 func (a *app) Draw(screen *ebiten.Image) {
@@ -248,9 +257,10 @@ func (a *app) Draw(screen *ebiten.Image) {
 			}
 			a.img = ebiten.NewImage(b.Dx(), b.Dy())
 			a.drawn = false
-			a.stale = 0
+			a.sinceFull, a.sinceDraw = redrawEvery, redrawEvery
 		}
 		a.setLook(textScale(a.scale))
+		var regions []image.Rectangle
 		switch {
 		case a.board != nil:
 			if a.boardRGBA == nil || a.boardRGBA.Bounds() != b {
@@ -259,29 +269,58 @@ func (a *app) Draw(screen *ebiten.Image) {
 			}
 			if a.drawBoard(a.boardRGBA) {
 				a.img.WritePixels(a.boardRGBA.Pix)
-				a.stale = 0
+				regions = []image.Rectangle{b}
 			}
-		case a.host.frame(a.rgba) || a.showScene:
-			a.showScene = false
-			a.img.WritePixels(a.rgba.Pix)
-			a.stale = 0
+		default:
+			regions = a.host.frame(a.rgba)
+			if a.showScene {
+				a.showScene = false
+				regions = []image.Rectangle{b}
+			}
+			if len(regions) == 0 {
+				break
+			}
+			a.writeRegions(regions)
+			if len(regions) > 1 || regions[0] != b {
+				a.partial++
+			}
 			a.drawn = true
 			if a.firstFrameMs == 0 {
 				a.firstFrameMs = js.Global().Get("performance").Call("now").Float()
 			}
 		}
-		// The screen is not cleared between frames, so an unchanged picture
-		// need not be drawn again: in software WebGL (no GPU) that full-screen
-		// draw is a real share of a frame. It is redrawn every
-		// redrawEvery frames all the same, in case the browser dropped the
-		// screen's contents.
-		if a.stale == 0 || a.stale >= redrawEvery {
+		// The screen is not cleared between frames, so what did not change
+		// need not be drawn again: with no GPU (software WebGL) drawing the
+		// whole screen is a real share of a frame.
+		a.sinceFull++
+		a.sinceDraw++
+		switch {
+		case len(regions) > 0 && a.sinceFull < redrawEvery:
+			for _, r := range regions {
+				var op ebiten.DrawImageOptions
+				op.GeoM.Translate(float64(r.Min.X), float64(r.Min.Y))
+				screen.DrawImage(a.img.SubImage(r).(*ebiten.Image), &op)
+			}
+			a.sinceDraw = 0
+		case len(regions) > 0 || a.sinceDraw >= redrawEvery:
 			screen.DrawImage(a.img, nil)
-			a.stale = 0
+			a.sinceFull, a.sinceDraw = 0, 0
 		}
-		a.stale++
 		a.recordFrame(time.Now())
 	})
+}
+
+// writeRegions copies the regions of the scene's picture (a.rgba) into the
+// image drawn to the screen.
+func (a *app) writeRegions(regions []image.Rectangle) {
+	for _, r := range regions {
+		if r == a.rgba.Bounds() {
+			a.img.WritePixels(a.rgba.Pix)
+			continue
+		}
+		a.packed = render.PackRects(a.packed[:0], a.rgba, []image.Rectangle{r})
+		a.img.SubImage(r).(*ebiten.Image).WritePixels(a.packed)
+	}
 }
 
 // Layout draws at the canvas's device pixels (up to lab.MaxScale per CSS
@@ -311,7 +350,7 @@ func (a *app) statusJSON() map[string]any {
 		"bench": bench,
 		"scene": a.cfg.Scene, "step": st.Step, "loss": finiteOrNil(st.Loss), "stepsPerSec": st.StepsPerSec,
 		"fps": ebiten.ActualFPS(), "playing": st.Playing, "error": errText, "hash": a.cfg.Hash(), "panics": a.panics,
-		"firstFrameMs": a.firstFrameMs,
+		"firstFrameMs": a.firstFrameMs, "pictureCheck": a.pictureCheck,
 	}
 }
 
@@ -352,6 +391,26 @@ func (a *app) runBench() {
 		a.queue = append(a.queue, func(a *app) {
 			a.benchJSON = result
 			a.notice("Speed: " + result)
+		})
+	})
+}
+
+// checkPicture (test hook) compares three copies of the scene's picture: the
+// host's (the worker's picture as the page should have it), the page's
+// (rgba, patched region by region) and what is drawn to the screen from
+// (img, read back). Their render.Hash values go to status().pictureCheck.
+func (a *app) checkPicture() {
+	a.pictureCheck = nil
+	a.host.pictureHash(func(host string) {
+		a.queue = append(a.queue, func(a *app) {
+			check := map[string]any{"host": host, "page": "", "screen": "", "partial": a.partial}
+			if a.rgba != nil && a.img != nil && a.board == nil {
+				check["page"] = render.Hash(a.rgba)
+				shown := image.NewRGBA(a.rgba.Bounds())
+				a.img.ReadPixels(shown.Pix)
+				check["screen"] = render.Hash(shown)
+			}
+			a.pictureCheck = check
 		})
 	})
 }

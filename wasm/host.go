@@ -25,9 +25,9 @@ type host interface {
 	// tick gives a local scene its slice of the frame.
 	tick(budget time.Duration)
 	status() lab.Status
-	// frame copies the newest picture into dst (sized like the canvas) and
-	// reports whether there was a new one.
-	frame(dst *image.RGBA) bool
+	// frame brings dst (sized like the canvas) up to the newest picture and
+	// returns the regions of it that changed, nil when none did.
+	frame(dst *image.RGBA) []image.Rectangle
 	// problem is an error the host met outside the scene (a failed build, a
 	// panic in the worker), or "".
 	problem() string
@@ -57,6 +57,11 @@ type host interface {
 	bench(progress func(string), done func(json string))
 	// testPanic makes the scene's host panic once (test hook).
 	testPanic()
+	// pictureHash calls done with render.Hash of the picture as the host
+	// last gave it to the page, "" for none (test hook: the worker's
+	// regions must add up to its picture). A local scene draws into the
+	// page's picture itself and answers "local".
+	pictureHash(done func(string))
 }
 
 // localHost runs the scene on the page's own thread.
@@ -101,8 +106,11 @@ func (h *localHost) status() lab.Status {
 	return h.scene.Status()
 }
 
-func (h *localHost) frame(dst *image.RGBA) bool {
-	return h.scene != nil && h.scene.Draw(dst)
+func (h *localHost) frame(dst *image.RGBA) []image.Rectangle {
+	if h.scene == nil || !h.scene.Draw(dst) {
+		return nil
+	}
+	return []image.Rectangle{dst.Bounds()}
 }
 
 func (h *localHost) problem() string { return h.err }
@@ -172,5 +180,7 @@ func (h *localHost) bench(progress func(string), done func(string)) {
 const pageBenchSeconds = 3
 
 func (h *localHost) testPanic() { panic("test hook: a deliberate panic on the page") }
+
+func (h *localHost) pictureHash(done func(string)) { done("local") }
 
 var errNoModel = errors.New("this scene has no model to save yet")

@@ -11,6 +11,7 @@ import (
 	"syscall/js"
 
 	"likelab/core/lab"
+	"likelab/render"
 )
 
 // workerHost runs the scene in worker.js (wasm/worker) and mirrors its
@@ -25,11 +26,15 @@ type workerHost struct {
 	failed  bool
 	started bool
 
-	pix    []byte
-	pw, ph int
-	fresh  bool
-	sent   image.Point
-	cfg    lab.Config
+	// pic is the worker's picture as far as its frames have come (of
+	// epoch epoch, see the worker's postFrame), dirty the regions of it
+	// not yet handed to the page by frame, and buf the bytes of a frame
+	pic   *image.RGBA
+	epoch int
+	dirty []image.Rectangle
+	buf   []byte
+	sent  image.Point
+	cfg   lab.Config
 
 	// scale is the picture's device pixels per CSS pixel and auto the theme
 	// theme=auto stands for, set by the app (lab.Looker); sent* is what the
@@ -43,6 +48,7 @@ type workerHost struct {
 	using   map[int]func(error)
 	imaging map[int]imagesReply
 
+	hashing       []func(string) // pictureHash replies awaited, in order
 	benchProgress func(string)
 	benchDone     func(string)
 }
@@ -111,18 +117,7 @@ func (h *workerHost) receive(d js.Value) {
 		}
 		h.err = d.Get("problem").String()
 	case "frame":
-		w, ht := d.Get("w").Int(), d.Get("h").Int()
-		arr := d.Get("pixels")
-		n := arr.Get("length").Int()
-		if n != 4*w*ht {
-			return
-		}
-		if cap(h.pix) < n {
-			h.pix = make([]byte, n)
-		}
-		h.pix = h.pix[:n]
-		js.CopyBytesToGo(h.pix, arr)
-		h.pw, h.ph, h.fresh = w, ht, true
+		h.receiveFrame(d)
 	case "model":
 		id := d.Get("id").Int()
 		done := h.saving[id]
@@ -188,6 +183,12 @@ func (h *workerHost) receive(d js.Value) {
 			h.cfg = cfg
 		}
 		r.done(cfg, d.Get("about").String(), err)
+	case "pictureHash":
+		if len(h.hashing) > 0 {
+			done := h.hashing[0]
+			h.hashing = h.hashing[1:]
+			done(d.Get("hash").String())
+		}
 	case "benchProgress":
 		if h.benchProgress != nil {
 			h.benchProgress(d.Get("text").String())
@@ -223,18 +224,79 @@ func (h *workerHost) tick(time.Duration) {}
 
 func (h *workerHost) status() lab.Status { return h.st }
 
-func (h *workerHost) frame(dst *image.RGBA) bool {
+func (h *workerHost) frame(dst *image.RGBA) []image.Rectangle {
 	b := dst.Bounds().Size()
 	if b != h.sent || h.scale != h.sentScale || h.auto != h.sentAuto {
 		h.sent, h.sentScale, h.sentAuto = b, h.scale, h.auto
 		h.post(map[string]any{"type": "size", "w": b.X, "h": b.Y, "scale": h.scale, "auto": h.auto})
 	}
-	if !h.fresh || h.pw != b.X || h.ph != b.Y {
-		return false
+	if h.pic == nil || h.pic.Bounds() != dst.Bounds() || len(h.dirty) == 0 {
+		return nil
 	}
-	copy(dst.Pix, h.pix)
-	h.fresh = false
-	return true
+	rects := h.dirty
+	for _, r := range rects {
+		render.CopyRect(dst, h.pic, r)
+	}
+	h.dirty = nil
+	return rects
+}
+
+// maxDirty bounds the regions kept between two frames of the page (when it
+// draws less often than the worker posts, say behind the drawing board);
+// beyond it they become their bounding box.
+const maxDirty = 64
+
+// receiveFrame applies a frame from the worker to pic: a full picture
+// replaces it and starts the epoch, regions patch the picture of their
+// epoch. A frame that does not fit — regions of another epoch or size, or
+// bytes that do not add up — is dropped: the worker sends a full picture
+// whenever the size changes, so pic is never patched into a wrong picture.
+func (h *workerHost) receiveFrame(d js.Value) {
+	w, ht, epoch := d.Get("w").Int(), d.Get("h").Int(), d.Get("epoch").Int()
+	full := d.Get("full").Bool()
+	coords := d.Get("rects")
+	if w < 1 || ht < 1 || coords.Length()%4 != 0 {
+		return
+	}
+	rects := make([]image.Rectangle, coords.Length()/4)
+	for i := range rects {
+		rects[i] = image.Rect(coords.Index(4*i).Int(), coords.Index(4*i+1).Int(),
+			coords.Index(4*i+2).Int(), coords.Index(4*i+3).Int())
+	}
+	bounds := image.Rect(0, 0, w, ht)
+	switch {
+	case full:
+		if len(rects) != 1 || rects[0] != bounds {
+			return
+		}
+		if h.pic == nil || h.pic.Bounds() != bounds {
+			h.pic = image.NewRGBA(bounds)
+		}
+	case h.pic == nil || h.pic.Bounds() != bounds || epoch != h.epoch:
+		return
+	}
+	arr := d.Get("pixels")
+	n := arr.Get("length").Int()
+	if cap(h.buf) < n {
+		h.buf = make([]byte, n)
+	}
+	h.buf = h.buf[:n]
+	js.CopyBytesToGo(h.buf, arr)
+	if !render.UnpackRects(h.pic, rects, h.buf) {
+		return
+	}
+	if full {
+		h.epoch, h.dirty = epoch, rects
+		return
+	}
+	h.dirty = append(h.dirty, rects...)
+	if len(h.dirty) > maxDirty {
+		u := h.dirty[0]
+		for _, r := range h.dirty[1:] {
+			u = u.Union(r)
+		}
+		h.dirty = append(h.dirty[:0], u)
+	}
 }
 
 func (h *workerHost) problem() string { return h.err }
@@ -286,6 +348,11 @@ func (h *workerHost) bench(progress func(string), done func(string)) {
 }
 
 func (h *workerHost) testPanic() { h.post(map[string]any{"type": "panic"}) }
+
+func (h *workerHost) pictureHash(done func(string)) {
+	h.hashing = append(h.hashing, done)
+	h.post(map[string]any{"type": "pictureHash"})
+}
 
 func bytesFromJS(v js.Value) []byte {
 	b := make([]byte, v.Get("length").Int())
