@@ -174,17 +174,19 @@ func waitSteps(t *testing.T, b *browser, timeout time.Duration, n int) error {
 
 // checkFramePacing measures how training affects the page's frames: it counts
 // animation frames over 3 s while training and 3 s paused, and reads the main-thread
-// long tasks. The design goal is no task over 50 ms and training fps ≥ 0.9 × paused;
-// the test asserts looser bounds (200 ms, 0.6) because headless Chromium renders
-// WebGL2 in software on a 2-core machine, and only logs the numbers.
+// long tasks. The design goal is no task over 50 ms and training fps ≥ 0.9 × paused
+// (issue 7). On an idle 2-core machine, where headless Chromium renders WebGL2 in
+// software beside the training worker, the page measured 0.89–0.93 and no long task
+// after start-up; the test asserts looser bounds (100 ms, 0.8), so that noise does not
+// fail it but a large regression does: a multisampled canvas (0.62–0.67) would.
 func checkFramePacing(t *testing.T, b *browser) {
 	t.Helper()
 	const (
 		// startup is excluded from the long-task check: compiling the wasm and Go's
 		// package init block the main thread ~0.5 s by design (NOTES-browser.md).
 		startup     = 5000.0 // ms since navigation
-		maxLongTask = 200.0  // ms
-		minFPSRatio = 0.6
+		maxLongTask = 100.0  // ms
+		minFPSRatio = 0.8
 		window      = 3 * time.Second
 	)
 	ctx := b.ctx
