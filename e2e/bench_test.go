@@ -16,10 +16,7 @@ func TestBenchMode(t *testing.T) {
 	if testing.Short() {
 		t.Skip("measures for about 15 s")
 	}
-	findChromium(t)
-	base := startServer(t, buildSite(t))
-	b := newBrowser(t, base)
-	b.navigate(t, "#bench=1")
+	b := openPage(t, "#bench=1")
 	deadline := time.Now().Add(150 * time.Second)
 	var raw string
 	for time.Now().Before(deadline) {

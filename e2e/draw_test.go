@@ -11,10 +11,7 @@ import (
 // TestDrawYourOwn draws a ring with the mouse on the drawing board (GAN
 // Lab's "draw your own distribution") and trains the flow on it.
 func TestDrawYourOwn(t *testing.T) {
-	findChromium(t)
-	base := startServer(t, buildSite(t))
-	b := newBrowser(t, base)
-	b.navigate(t, "#layers=4&hidden=32")
+	b := openPage(t, "#layers=4&hidden=32")
 	ctx := b.ctx
 	if _, err := poll(ctx, 60*time.Second, "training", func(s Status) bool { return s.Step > 10 }); err != nil {
 		t.Fatal(err)

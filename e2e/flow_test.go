@@ -14,18 +14,12 @@ import (
 // The talk's page: / trains an 8-layer RealNVP on double-gaussian.
 
 func TestFlowSceneTrains(t *testing.T) {
-	findChromium(t)
-	base := startServer(t, buildSite(t))
-	b := newBrowser(t, base)
-	b.navigate(t, "")
+	b := openPage(t, "")
 	checkFlowScene(t, b, "flow")
 }
 
 func TestFramePacing(t *testing.T) {
-	findChromium(t)
-	base := startServer(t, buildSite(t))
-	b := newBrowser(t, base, longTaskScript)
-	b.navigate(t, "")
+	b := openPage(t, "", longTaskScript)
 	checkFramePacing(t, b)
 }
 
@@ -302,10 +296,7 @@ func loadAverage() (float64, bool) {
 // back from WebGL) must be the same pixels, and most pictures must have come
 // as regions, or the test would not have tested them.
 func TestPictureRegions(t *testing.T) {
-	findChromium(t)
-	base := startServer(t, buildSite(t))
-	b := newBrowser(t, base)
-	b.navigate(t, "?testhooks=1")
+	b := openPage(t, "?testhooks=1")
 	ctx := b.ctx
 	first, err := poll(ctx, 60*time.Second, "the first training step", func(s Status) bool { return s.Step > 0 })
 	if err != nil {

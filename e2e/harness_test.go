@@ -302,6 +302,22 @@ func newBrowser(t *testing.T, base string, initScripts ...string) *browser {
 	return b
 }
 
+// openBrowser is the opening of most browser tests: Chromium (or a skip), a
+// fresh build of the site served on localhost, and a new tab on it.
+func openBrowser(t *testing.T, initScripts ...string) *browser {
+	t.Helper()
+	findChromium(t)
+	return newBrowser(t, startServer(t, buildSite(t)), initScripts...)
+}
+
+// openPage is openBrowser, navigated to path (a query and/or a hash).
+func openPage(t *testing.T, path string, initScripts ...string) *browser {
+	t.Helper()
+	b := openBrowser(t, initScripts...)
+	b.navigate(t, path)
+	return b
+}
+
 func (b *browser) onConsole(m chromedp.ConsoleMessage) {
 	line := m.String()
 	if m.URL != "" {

@@ -14,10 +14,7 @@ const bananaLogZ = -0.4647
 // picture (target, flow and Gaussian proposals with weighted draws, the
 // log Z and ESS charts) is drawn.
 func TestISScene(t *testing.T) {
-	findChromium(t)
-	base := startServer(t, buildSite(t))
-	b := newBrowser(t, base)
-	b.navigate(t, "#scene=is&energy=banana&layers=4&hidden=32")
+	b := openPage(t, "#scene=is&energy=banana&layers=4&hidden=32")
 	ctx := b.ctx
 	first, err := poll(ctx, 60*time.Second, "the first training steps", func(s Status) bool { return s.Step >= 5 })
 	if err != nil {

@@ -14,10 +14,7 @@ import (
 // keyboard, as a lecturer does on a slide: space pauses, n takes one step,
 // → switches to the layers view without restarting the run.
 func TestKeyboardInEmbedMode(t *testing.T) {
-	findChromium(t)
-	base := startServer(t, buildSite(t))
-	b := newBrowser(t, base)
-	b.navigate(t, "#data=moons&layers=4&hidden=32&embed=1")
+	b := openPage(t, "#data=moons&layers=4&hidden=32&embed=1")
 	ctx := b.ctx
 	if _, err := poll(ctx, 60*time.Second, "training", func(s Status) bool { return s.Step > 20 }); err != nil {
 		t.Fatal(err)

@@ -31,9 +31,7 @@ const labHash = "scene=flow&data=moons&layers=4&hidden=32&seed=5"
 // from the autosave, and panics on the page and in the worker are reported
 // while training goes on.
 func TestNoLostWork(t *testing.T) {
-	findChromium(t)
-	base := startServer(t, buildSite(t))
-	b := newBrowser(t, base)
+	b := openBrowser(t)
 	ctx := b.ctx
 	downloads := downloadsDir(t, b)
 	b.navigate(t, "?testhooks=1#"+labHash)

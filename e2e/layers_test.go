@@ -9,10 +9,7 @@ import (
 // (the base grid deforming into the data) through the URL: the run must go
 // on rather than restart, and the picture must show the view.
 func TestLayersViewKeepsTraining(t *testing.T) {
-	findChromium(t)
-	base := startServer(t, buildSite(t))
-	b := newBrowser(t, base)
-	b.navigate(t, "#data=moons&layers=6&hidden=32")
+	b := openPage(t, "#data=moons&layers=6&hidden=32")
 	ctx := b.ctx
 	before, err := poll(ctx, 60*time.Second, "100 steps", func(s Status) bool { return s.Step >= 100 })
 	if err != nil {
@@ -36,10 +33,7 @@ func TestLayersViewKeepsTraining(t *testing.T) {
 // TestPresetStartsTrained opens the "layers" preset: its model was trained
 // in advance (make presets), so the page starts at step 3000, not 0.
 func TestPresetStartsTrained(t *testing.T) {
-	findChromium(t)
-	base := startServer(t, buildSite(t))
-	b := newBrowser(t, base)
-	b.navigate(t, "#scene=flow&data=moons&hidden=64&pretrained=1&view=layers")
+	b := openPage(t, "#scene=flow&data=moons&hidden=64&pretrained=1&view=layers")
 	st, err := poll(b.ctx, 60*time.Second, "the shipped model", func(s Status) bool { return s.Step >= 3000 })
 	if err != nil {
 		t.Fatal(err)

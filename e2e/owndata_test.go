@@ -18,10 +18,7 @@ import (
 // TestOwnData trains on a user's own points and picture, and survives a
 // broken file: the message names the line, and the run goes on.
 func TestOwnData(t *testing.T) {
-	findChromium(t)
-	base := startServer(t, buildSite(t))
-	b := newBrowser(t, base)
-	b.navigate(t, "#layers=4&hidden=32")
+	b := openPage(t, "#layers=4&hidden=32")
 	ctx := b.ctx
 	if _, err := poll(ctx, 60*time.Second, "training", func(s Status) bool { return s.Step > 50 }); err != nil {
 		t.Fatal(err)

@@ -21,9 +21,7 @@ import (
 // with no error, start a shipped model at its shipped step, and train on
 // (every preset autoplays); a screenshot of each goes to screenshotDir.
 func TestEveryPreset(t *testing.T) {
-	findChromium(t)
-	base := startServer(t, buildSite(t))
-	b := newBrowser(t, base)
+	b := openBrowser(t)
 	ctx := b.ctx
 	for _, p := range lab.Presets {
 		want, err := lab.ParseHash(p.Hash)
@@ -59,9 +57,7 @@ func TestEveryPreset(t *testing.T) {
 // not the dark theme's), and in the flow-matching scene → and ← step the
 // time shown while the model trains on.
 func TestLightTheme(t *testing.T) {
-	findChromium(t)
-	base := startServer(t, buildSite(t))
-	b := newBrowser(t, base)
+	b := openBrowser(t)
 	ctx := b.ctx
 	b.navigate(t, "#scene=flow&pretrained=1&theme=light")
 	if _, err := poll(ctx, 60*time.Second, "the shipped model", func(s Status) bool { return s.Step > 3000 }); err != nil {
@@ -125,9 +121,7 @@ func TestLightTheme(t *testing.T) {
 // has twice its CSS width (the picture is drawn at device pixels, not
 // stretched), and the picture is not blank.
 func TestHiDPI(t *testing.T) {
-	findChromium(t)
-	base := startServer(t, buildSite(t))
-	b := newBrowser(t, base)
+	b := openBrowser(t)
 	ctx := b.ctx
 	if _, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{
 		Width: 1280, Height: 800, DeviceScaleFactor: 2}); err != nil {

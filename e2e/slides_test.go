@@ -14,10 +14,7 @@ import (
 // Play button reaches the demo by postMessage, and the demo's answers show
 // its progress on the slide.
 func TestSlidesDrivePausedDemos(t *testing.T) {
-	findChromium(t)
-	base := startServer(t, buildSite(t))
-	b := newBrowser(t, base)
-	b.navigate(t, "slides.html")
+	b := openPage(t, "slides.html")
 	ctx := b.ctx
 	read := func() string {
 		s, _ := eval[string](ctx, `document.querySelector("section.current .status").textContent`)

@@ -23,10 +23,7 @@ import (
 // the page has never heard of; a truncated .npy is refused with a message
 // naming it, and the morph's training goes on.
 func TestUploadImageSet(t *testing.T) {
-	findChromium(t)
-	base := startServer(t, buildSite(t))
-	b := newBrowser(t, base)
-	b.navigate(t, "#scene=vae&hidden=64")
+	b := openPage(t, "#scene=vae&hidden=64")
 	ctx := b.ctx
 	if _, err := poll(ctx, 90*time.Second, "the fruit VAE to train", func(s Status) bool { return s.Step > 10 }); err != nil {
 		t.Fatal(err)
@@ -104,10 +101,7 @@ func TestUploadImageSet(t *testing.T) {
 // class, with the Folder… button's input (webkitdirectory): the vae scene
 // learns them in colour.
 func TestUploadFolder(t *testing.T) {
-	findChromium(t)
-	base := startServer(t, buildSite(t))
-	b := newBrowser(t, base)
-	b.navigate(t, "#scene=flow&layers=2&hidden=16")
+	b := openPage(t, "#scene=flow&layers=2&hidden=16")
 	ctx := b.ctx
 	if _, err := poll(ctx, 60*time.Second, "the flow to train", func(s Status) bool { return s.Step > 50 }); err != nil {
 		t.Fatal(err)

@@ -8,10 +8,7 @@ import (
 // TestVAESceneTrains opens the VAE scene on the procedural fruits: training
 // progresses in the page and the picture is drawn.
 func TestVAESceneTrains(t *testing.T) {
-	findChromium(t)
-	base := startServer(t, buildSite(t))
-	b := newBrowser(t, base)
-	b.navigate(t, "#scene=vae&hidden=64")
+	b := openPage(t, "#scene=vae&hidden=64")
 	st, err := poll(b.ctx, 120*time.Second, "30 VAE steps", func(s Status) bool { return s.Step >= 30 })
 	if err != nil {
 		t.Fatal(err)
@@ -29,10 +26,7 @@ func TestVAESceneTrains(t *testing.T) {
 // and the endpoints as the panel does: the run goes on (they are view
 // settings) and the picture keeps drawing.
 func TestMorphSceneSwitchesPath(t *testing.T) {
-	findChromium(t)
-	base := startServer(t, buildSite(t))
-	b := newBrowser(t, base)
-	b.navigate(t, "#scene=morph&hidden=64")
+	b := openPage(t, "#scene=morph&hidden=64")
 	before, err := poll(b.ctx, 120*time.Second, "30 steps of the morph's VAE", func(s Status) bool { return s.Step >= 30 })
 	if err != nil {
 		t.Fatal(err)
@@ -58,10 +52,7 @@ func TestMorphSceneSwitchesPath(t *testing.T) {
 // trained in advance (make presets) and ships in the worker, so the page
 // starts at the shipped step with fruit-like frames at once.
 func TestMorphPresetStartsTrained(t *testing.T) {
-	findChromium(t)
-	base := startServer(t, buildSite(t))
-	b := newBrowser(t, base)
-	b.navigate(t, "#scene=morph&hidden=64&pretrained=1&autoplay=0")
+	b := openPage(t, "#scene=morph&hidden=64&pretrained=1&autoplay=0")
 	st, err := poll(b.ctx, 90*time.Second, "the shipped VAE", func(s Status) bool { return s.Step >= 4000 })
 	if err != nil {
 		t.Fatal(err)
