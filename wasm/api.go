@@ -20,8 +20,9 @@ import (
 //	draw()          opens the drawing board; called again, trains on the drawing
 //	recordGIF()     starts recording the picture as a GIF; called again, stops and downloads it
 //
-// With ?testhooks=1 also testPanic("page"|"worker") and checkPicture(),
-// whose answer comes in status().pictureCheck (app.checkPicture).
+// With ?testhooks=1 also testPanic("page"|"worker"), checkPicture(), whose
+// answer comes in status().pictureCheck, and drawRegionsOnly() (see
+// app.checkPicture).
 func (a *app) exposeAPI() {
 	api := js.Global().Get("Object").New()
 	fn := func(f func(args []js.Value) any) js.Func {
@@ -73,6 +74,7 @@ func (a *app) exposeAPI() {
 			return nil
 		}))
 		api.Set("checkPicture", fn(func([]js.Value) any { a.queue = append(a.queue, (*app).checkPicture); return nil }))
+		api.Set("drawRegionsOnly", fn(func([]js.Value) any { a.queue = append(a.queue, func(a *app) { a.regionsOnly = true }); return nil }))
 	}
 	js.Global().Set("likelab", api)
 }

@@ -65,10 +65,13 @@ type app struct {
 	// written are the regions copied into img this frame, drawn to the
 	// screen in the next (Draw)
 	written []image.Rectangle
-	// pictureCheck is the answer to the checkPicture test hook; partial
-	// counts the pictures that came as regions, not whole
-	pictureCheck map[string]any
-	partial      int
+	// pictureCheck is the answer to the checkPicture test hook, checking
+	// one waiting for the screen; partial counts the pictures that came as
+	// regions, not whole; regionsOnly turns off the periodic whole redraw
+	// (test hook)
+	pictureCheck, checking map[string]any
+	partial                int
+	regionsOnly            bool
 }
 
 // notice shows a passing message for a few seconds.
@@ -245,15 +248,16 @@ func (a *app) keys() {
 // Draw blits the scene's picture: only the regions that changed are copied
 // in and drawn (in a training scene titles, axes and the target stay put).
 // Such regions are copied into img in one frame and drawn to the screen in
-// the next (a whole new picture is drawn at once): with no GPU the upload and the draw, each a pass in software, then
-// fall in different frames, and a new picture cost the page fewer frames
-// while training (headless Chromium, 2 cores: 0.87–0.93 of the paused frame
-// rate before, 0.91–0.97 after; issue 7).
+// the next (a whole new picture is drawn at once): with no GPU the upload
+// and the draw, each a pass in software, then fall in different frames, and
+// a new picture cost the page fewer frames while training (headless
+// Chromium, 2 cores: 0.87–0.93 of the paused frame rate before, 0.86–0.97
+// after, median 0.91; issue 7).
 //
 // The whole picture is drawn again every redrawEvery frames all the same —
 // on a frame that draws anyway while it changes, after redrawEvery quiet
 // frames otherwise (half a second at 60 fps) — in case the browser dropped
-// the screen's contents.
+// the screen's contents; not with regionsOnly (a test hook).
 const redrawEvery = 30
 
 func (a *app) Draw(screen *ebiten.Image) {
@@ -305,17 +309,24 @@ func (a *app) Draw(screen *ebiten.Image) {
 		// whole screen is a real share of a frame.
 		a.sinceFull++
 		a.sinceDraw++
+		periodic := !a.regionsOnly && (a.sinceDraw >= redrawEvery || len(regions) > 0 && a.sinceFull >= redrawEvery)
 		switch {
-		case len(regions) > 0 && a.sinceFull < redrawEvery:
+		case periodic:
+			screen.DrawImage(a.img, nil)
+			a.sinceFull, a.sinceDraw = 0, 0
+		case len(regions) > 0:
 			for _, r := range regions {
 				var op ebiten.DrawImageOptions
 				op.GeoM.Translate(float64(r.Min.X), float64(r.Min.Y))
 				screen.DrawImage(a.img.SubImage(r).(*ebiten.Image), &op)
 			}
 			a.sinceDraw = 0
-		case len(regions) > 0 || a.sinceDraw >= redrawEvery:
-			screen.DrawImage(a.img, nil)
-			a.sinceFull, a.sinceDraw = 0, 0
+		}
+		if a.checking != nil {
+			shown := image.NewRGBA(b)
+			screen.ReadPixels(shown.Pix)
+			a.checking["screen"] = render.Hash(shown)
+			a.pictureCheck, a.checking = a.checking, nil
 		}
 		if len(regions) > 0 && a.drawn && a.board == nil && a.firstFrameMs == 0 {
 			a.firstFrameMs = js.Global().Get("performance").Call("now").Float()
@@ -411,20 +422,19 @@ func (a *app) runBench() {
 
 // checkPicture (test hook) compares three copies of the scene's picture: the
 // host's (the worker's picture as the page should have it), the page's
-// (rgba, patched region by region) and what is drawn to the screen from
-// (img, read back). Their render.Hash values go to status().pictureCheck.
+// (rgba, patched region by region) and the screen's (read back at the end of
+// the next Draw). Their render.Hash values go to status().pictureCheck. With
+// regionsOnly set, the screen is only ever drawn whole for a whole new
+// picture, so its agreement checks the drawing of regions too.
 func (a *app) checkPicture() {
-	a.pictureCheck = nil
+	a.pictureCheck, a.checking = nil, nil
 	a.host.pictureHash(func(host string) {
 		a.queue = append(a.queue, func(a *app) {
-			check := map[string]any{"host": host, "page": "", "screen": "", "partial": a.partial}
-			if a.rgba != nil && a.img != nil && a.board == nil {
-				check["page"] = render.Hash(a.rgba)
-				shown := image.NewRGBA(a.rgba.Bounds())
-				a.img.ReadPixels(shown.Pix)
-				check["screen"] = render.Hash(shown)
+			if a.rgba == nil || a.board != nil {
+				a.pictureCheck = map[string]any{"host": host, "page": "", "screen": "", "partial": a.partial}
+				return
 			}
-			a.pictureCheck = check
+			a.checking = map[string]any{"host": host, "page": render.Hash(a.rgba), "partial": a.partial}
 		})
 	})
 }
