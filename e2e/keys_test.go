@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -31,20 +30,7 @@ func TestKeyboardInEmbedMode(t *testing.T) {
 		t.Fatal(err)
 	}
 	playing := func() bool { p, _ := eval[bool](ctx, `window.likelab.status().playing`); return p }
-	// press holds the key down for a while: Ebiten reads keys once a frame,
-	// and on a busy machine a frame can take longer than a typed key stays down.
-	press := func(key string) {
-		t.Helper()
-		for _, k := range kb.Encode([]rune(key)[0]) {
-			if _, err := chromedp.Call(ctx, input.DispatchKeyEvent, *k); err != nil {
-				t.Fatal(err)
-			}
-			if k.Type == input.DispatchKeyEventTypeKeyDown || k.Type == input.DispatchKeyEventTypeRawKeyDown {
-				time.Sleep(700 * time.Millisecond)
-			}
-		}
-		time.Sleep(700 * time.Millisecond)
-	}
+	press := func(key string) { t.Helper(); pressKey(t, ctx, key) } // presets_test.go
 	press(" ")
 	if playing() {
 		t.Fatalf("space did not pause")
